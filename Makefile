@@ -1,0 +1,52 @@
+# One entry point for people and CI. Every target sets up what it needs.
+SHELL := /bin/bash
+.SHELLFLAGS := -eo pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+JOBS   ?= 1
+
+.PHONY: help setup setup-test browser check book test bench serve clean
+
+help: ## List the targets
+	@echo "Long Context in LLMs: an executable review"
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | awk -F'\t' '{printf "  make %-11s %s\n", $$1, $$2}'
+
+$(VENV)/.installed: requirements.txt constraints.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt -c constraints.txt
+	@touch $@
+	@echo "setup: $(VENV) ready"
+
+$(VENV)/.installed-test: $(VENV)/.installed requirements-test.txt
+	@$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-test.txt -c constraints.txt
+	@touch $@
+
+setup: $(VENV)/.installed ## Create .venv and install the pinned requirements (idempotent)
+
+setup-test: $(VENV)/.installed-test browser ## Also install test packages and the browser
+
+browser: ## Install Debian's chromium for the browser tests when it is missing
+	@bash .ci/install-browser
+
+check: setup ## Validate data/ and references.bib (reads only)
+	@$(PY) -m lcreview check
+
+book: setup ## Validate, execute changed notebooks, build the site into _build/html
+	@$(PY) -m lcreview build --jobs $(JOBS)
+
+test: setup-test ## Run the whole test suite (notebooks, build, browser, bad inputs)
+	@$(PY) -m pytest
+
+bench: setup ## Measure bare execution, clean, no-op and one-change builds
+	@$(PY) -m lcreview.bench
+
+serve: ## Serve the built site on http://127.0.0.1:8000
+	@test -f _build/html/index.html || { echo "serve: no site yet; run make book first"; exit 1; }
+	@echo "serving _build/html on http://127.0.0.1:8000 (Ctrl-C stops)"
+	@$(PYTHON) -m http.server --directory _build/html --bind 127.0.0.1 8000
+
+clean: ## Remove everything the build generated (keeps .venv)
+	rm -rf _build _generated .pytest_cache

@@ -1,0 +1,12 @@
+"""Shared code of the long-context review: load, validate, select, draw.
+
+Notebooks import this package and stay thin; every number they show comes
+from the tables in ``data/`` through :mod:`lcreview.load`.
+"""
+from lcreview.paths import ROOT
+from lcreview import load, select, validate
+from lcreview.load import papers, claims, model_configs, benchmarks, vocabulary
+from lcreview.figures import Page
+
+__all__ = ["ROOT", "load", "select", "validate", "papers", "claims",
+           "model_configs", "benchmarks", "vocabulary", "Page"]

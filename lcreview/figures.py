@@ -1,0 +1,219 @@
+"""House style and publishing of figures and tables.
+
+``Page(name).publish(fig, ...)`` writes the figure (PNG) and exactly the data
+it plots (CSV) under ``_generated/<page>/`` of the folder the book is built
+from, and returns an object that renders in the book as a numbered figure
+with caption, citations, alt text, a download link and a collapsed table of
+the evidence behind it. Every text that comes from data is escaped.
+"""
+from __future__ import annotations
+
+import html
+import os
+import re
+from pathlib import Path
+from typing import Iterable
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from lcreview import load, paths  # noqa: E402
+
+# Okabe-Ito, safe for colour-blind readers; one fixed colour per theme.
+THEME_COLORS = {
+    "extension": "#0072B2", "benchmark": "#E69F00", "inference": "#009E73",
+    "training": "#D55E00", "alignment": "#CC79A7", "rag-memory": "#56B4E9",
+    "survey": "#7F7F7F",
+}
+NEUTRAL = "#444444"
+DPI = 200          # crisp on high-density screens
+MAX_BYTES = 200_000
+
+STYLE = {
+    "figure.facecolor": "white", "axes.facecolor": "white", "savefig.facecolor": "white",
+    "figure.figsize": (7.2, 4.2), "figure.dpi": 100, "font.size": 9.5,
+    "axes.spines.top": False, "axes.spines.right": False, "axes.grid": True,
+    "grid.color": "#e6e6e6", "grid.linewidth": 0.6, "axes.axisbelow": True,
+    "axes.titlesize": 10.5, "axes.titleweight": "bold", "axes.titlelocation": "left",
+    "legend.frameon": False, "svg.fonttype": "none",
+}
+
+
+def style() -> None:
+    plt.rcParams.update(STYLE)
+
+
+def theme_color(theme) -> str:
+    return THEME_COLORS.get(theme, NEUTRAL)
+
+
+def md_escape(text) -> str:
+    """Escape text from data for MyST markdown: shown as text, never interpreted."""
+    return re.sub(r"([\\`*_{}\[\]<>()#+\-.!|~^$:])", r"\\\1", str(text))
+
+
+def cite(keys: Iterable[str]) -> str:
+    keys = sorted(dict.fromkeys(k for k in keys if isinstance(k, str) and k))
+    return "{cite:p}`" + ",".join(keys) + "`" if keys else ""
+
+
+def fmt_tokens(n: float) -> str:
+    """400000 -> '400K', 1048576 -> '1M' (binary when exact)."""
+    n = float(n)
+    for base in (1024, 1000):
+        for unit, power in (("M", 2), ("K", 1)):
+            v = n / base ** power
+            if v >= 1 and abs(v - round(v)) < 1e-9:
+                return f"{int(round(v))}{unit}"
+    if n >= 1e6:
+        return f"{n / 1e6:.3g}M"
+    if n >= 1e3:
+        return f"{n / 1e3:.3g}K"
+    return f"{n:g}"
+
+
+def token_axis(axis) -> None:
+    """Log axis labelled 1K, 4K, 128K, 1M ..."""
+    axis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: fmt_tokens(v)))
+
+
+def _cell(value) -> str:
+    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
+        return ""
+    return html.escape(str(value))
+
+
+def evidence_html(rows: pd.DataFrame, summary: str) -> str:
+    """A collapsed table of claims (value, unit, setting, baseline, location, quote)."""
+    from lcreview.select import setting
+    head = ["Paper", "Quantity", "As written", "Unit", "Setting", "Baseline", "Where", "Quote"]
+    out = [f'<details class="lcr-evidence"><summary>{html.escape(summary)}</summary>',
+           '<div class="lcr-table-wrap"><table class="lcr-table"><thead><tr>'
+           + "".join(f"<th>{h}</th>" for h in head) + "</tr></thead><tbody>"]
+    for _, r in rows.iterrows():
+        written = _cell(r.get("value_text"))
+        if isinstance(r.get("value_high_text"), str):
+            written += " &rarr; " + _cell(r.get("value_high_text"))
+        out.append(
+            "<tr>"
+            f'<td><a href="{_cell(r.get("url"))}">{_cell(r.get("short"))}</a></td>'
+            f"<td>{_cell(r.get('quantity'))}</td><td>{written}</td><td>{_cell(r.get('unit'))}</td>"
+            f"<td>{_cell(setting(r))}</td><td>{_cell(r.get('baseline'))}</td>"
+            f"<td>{_cell(r.get('location'))}</td><td><q>{_cell(r.get('quote'))}</q></td></tr>")
+    out.append("</tbody></table></div></details>")
+    return "".join(out)
+
+
+def html_table(frame: pd.DataFrame, links: dict[str, str] | None = None, classes: str = "lcr-table") -> str:
+    """An escaped HTML table; ``links`` maps a text column to the column holding its URL."""
+    links = links or {}
+    shown = [c for c in frame.columns if c not in links.values()]
+    out = [f'<div class="lcr-table-wrap"><table class="{classes}"><thead><tr>'
+           + "".join(f"<th>{html.escape(str(c))}</th>" for c in shown) + "</tr></thead><tbody>"]
+    for _, r in frame.iterrows():
+        cells = []
+        for c in shown:
+            text = _cell(r[c])
+            if c in links and isinstance(r[links[c]], str):
+                text = f'<a href="{_cell(r[links[c]])}">{text}</a>'
+            cells.append(f"<td>{text}</td>")
+        out.append("<tr>" + "".join(cells) + "</tr>")
+    out.append("</tbody></table></div>")
+    return "".join(out)
+
+
+class Published:
+    """What a notebook cell returns: rendered by MyST-NB as markdown."""
+
+    def __init__(self, markdown: str, image: Path | None = None):
+        self.markdown, self.image = markdown, image
+
+    def _repr_markdown_(self) -> str:
+        return self.markdown
+
+    def _repr_png_(self):
+        # Only outside the build, so JupyterLab users see the figure too.
+        if self.image is not None and not os.environ.get("LCREVIEW_SITE_SRC"):
+            return self.image.read_bytes()
+        return None
+
+
+class Page:
+    """One book page: the folder its generated files go to and their names."""
+
+    def __init__(self, name: str):
+        if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", name):
+            raise ValueError(f"page name {name!r}: use lower-case letters, digits and hyphens")
+        self.name = name
+        self.folder = paths.generated() / name
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self._names: set[str] = set()
+        style()
+
+    def _claim(self, name: str) -> None:
+        if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", name):
+            raise ValueError(f"figure name {name!r}: use lower-case letters, digits and hyphens")
+        if name in self._names:
+            raise ValueError(f"figure name {name!r} is used twice on page {self.name!r}")
+        self._names.add(name)
+
+    def _download(self, name: str, data: pd.DataFrame, label: str) -> str:
+        csv_path = self.folder / f"{name}.csv"
+        data.to_csv(csv_path, index=False)
+        return f"{{download}}`{label} </_generated/{self.name}/{name}.csv>`"
+
+    def publish(self, fig, name: str, data: pd.DataFrame, caption: str, alt: str,
+                evidence: pd.DataFrame | None = None, papers: Iterable[str] | None = None,
+                note: str = "") -> Published:
+        """Save ``fig`` and ``data``; return the figure block for the page.
+
+        caption: markdown written by the notebook; citations of ``papers`` (by
+        default ``data['paper']``) are appended. alt: plain text, generated from
+        the data by the caller. evidence: claims rows shown in a collapsed table.
+        """
+        self._claim(name)
+        if not alt or "Figure size" in alt:
+            raise ValueError(f"figure {name!r} needs real alt text")
+        png = self.folder / f"{name}.png"
+        fig.savefig(png, dpi=DPI, bbox_inches="tight", facecolor="white")
+        plt.close(fig)
+        size = png.stat().st_size
+        if size > MAX_BYTES:
+            raise ValueError(f"figure {name!r} is {size} bytes; the limit is {MAX_BYTES}")
+        keys = list(papers) if papers is not None else list(data.get("paper", []))
+        sources = cite(keys)
+        text = caption.strip() + (f" Sources: {sources}." if sources else "")
+        alt_clean = " ".join(str(alt).split()).replace('"', "'")
+        md = [f"```{{figure}} /_generated/{self.name}/{name}.png",
+              f":name: fig-{self.name}-{name}", f":alt: {alt_clean}", ":width: 100%", "",
+              text, "```", ""]
+        links = [self._download(name, data, f"Data behind this figure (CSV, {len(data)} rows)")]
+        md.append(" · ".join(links) + (f" · {note}" if note else ""))
+        md.append("")
+        if evidence is not None and len(evidence):
+            md.append(evidence_html(evidence, f"Evidence: the {len(evidence)} reported numbers behind this figure"))
+            md.append("")
+        return Published("\n".join(md), png)
+
+    def table(self, frame: pd.DataFrame, name: str, caption: str, links: dict[str, str] | None = None,
+              papers: Iterable[str] | None = None) -> Published:
+        """An escaped HTML table with a caption and its CSV download."""
+        self._claim(name)
+        sources = cite(papers or [])
+        md = [f"**Table.** {caption.strip()}" + (f" Sources: {sources}." if sources else ""), "",
+              html_table(frame, links), "",
+              self._download(name, frame, f"This table as CSV ({len(frame)} rows)"), ""]
+        return Published("\n".join(md))
+
+
+def alt_text(what: str, frame: pd.DataFrame, label: str, value: str, fmt=lambda v: f"{v:g}") -> str:
+    """'<what>: N items; highest X (v), lowest Y (v).' generated from the plotted data."""
+    if frame.empty:
+        return f"{what}: no data."
+    hi = frame.loc[frame[value].idxmax()]
+    lo = frame.loc[frame[value].idxmin()]
+    return (f"{what}: {len(frame)} values; highest {hi[label]} ({fmt(hi[value])}), "
+            f"lowest {lo[label]} ({fmt(lo[value])}).")
