@@ -33,6 +33,21 @@ SITE_STAMP = "site-stamp.json"
 TRACE = "import json, lcreview.load as _l; print('LCREVIEW-READ ' + json.dumps(sorted(_l.READ)))"
 
 
+SOURCES = ["_config.yml", "_toc.yml", "references.bib", "CHANGELOG.md", "book", "notebooks", "data", "lcreview"]
+
+
+def copy_sources(root: Path, dest: Path) -> Path:
+    """A clean copy of the book's sources (no _build, no .venv), for tests and benchmarks."""
+    dest.mkdir(parents=True, exist_ok=True)
+    for name in SOURCES:
+        src = root / name
+        if src.is_dir():
+            shutil.copytree(src, dest / name, ignore=shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints"))
+        else:
+            shutil.copy2(src, dest / name)
+    return dest
+
+
 def sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -92,7 +107,7 @@ def staged_config(root: Path) -> bytes:
 def mirror(root: Path, site: Path, notebooks: list[str]) -> list[str]:
     """Copy every source except notebooks into the staging folder; drop stale files."""
     wanted: dict[str, bytes] = {"_config.yml": staged_config(root)}
-    for name in ("_toc.yml", "references.bib"):
+    for name in ("_toc.yml", "references.bib", "CHANGELOG.md"):
         wanted[name] = (root / name).read_bytes()
     for folder in ("book", "notebooks", "data"):
         for p in sorted((root / folder).rglob("*")):

@@ -293,8 +293,9 @@ def _claims(t: _Table, pkg: dict, papers: dict[str, dict]) -> None:
         if not span and (row["value_high"] or row["value_high_text"]):
             t.problem(line, "value_high", f"value_high is only for qualifiers range and from-to, not {row['qualifier']!r}")
         k_base = int(row["k_base"]) if row["k_base"] in ("1000", "1024") else None
+        k_high = int(row["k_base_high"]) if row["k_base_high"] in ("1000", "1024") else k_base
         used_k = False
-        for vcol, tcol in (("value", "value_text"), ("value_high", "value_high_text")):
+        for vcol, tcol, k_base in (("value", "value_text", k_base), ("value_high", "value_high_text", k_high)):
             text = row[tcol]
             if not text:
                 continue
@@ -313,7 +314,8 @@ def _claims(t: _Table, pkg: dict, papers: dict[str, dict]) -> None:
             if not math.isclose(parsed, value, rel_tol=1e-9, abs_tol=1e-12):
                 t.problem(line, vcol, f"{row[vcol]} does not match {text!r} as written (reads as {parsed:g}" +
                           (f" with k_base {k_base}" if has_k else "") + ")")
-        if used_k and unit == "tokens" and not k_base:
+        k_base = int(row["k_base"]) if row["k_base"] in ("1000", "1024") else None
+        if used_k and unit == "tokens" and not (k_base or k_high):
             t.problem(line, "k_base", "the number is written with a K/M suffix: say how it was read (1024 or 1000)")
         if row["k_base"] and not used_k:
             t.problem(line, "k_base", "k_base is only for numbers written with a K or M suffix")

@@ -1,0 +1,61 @@
+"""Numbers for prose: a sentence quotes a claim by its id, never by typing it.
+
+In a notebook::
+
+    from lcreview.text import glue_claims
+    glue_claims(beacon_to="activation-beacon-2024.2")
+
+and in markdown: {glue:text}`beacon_to` renders the number as the paper
+wrote it, with its unit ("400K tokens", "24.89x").
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from lcreview import load
+
+_UNIT_WORDS = {"x": "", "%": "", "USD": ""}
+
+
+def said(claim, high: bool = False, unit: bool = True) -> str:
+    """A claim's number as written in the paper, plus its unit where the text lacks it."""
+    if isinstance(claim, str):
+        table = load.claims(with_papers=False).set_index("id")
+        if claim not in table.index:
+            raise KeyError(f"no claim with id {claim!r} in data/claims.csv")
+        claim = table.loc[claim]
+    text = claim["value_high_text"] if high else claim["value_text"]
+    if not isinstance(text, str) or not text:
+        raise ValueError(f"claim {claim.name!r} has no {'value_high_text' if high else 'value_text'}")
+    u = claim["unit"]
+    if unit and u not in _UNIT_WORDS and not text.rstrip().lower().endswith(u.lower().rstrip("s")):
+        text = f"{text} {u}"
+    return text
+
+
+def glue_claims(**names: str) -> dict[str, str]:
+    """Glue each claim's number under a name, for {glue:text} in the page's prose.
+
+    A name ending in ``_high`` takes the upper end (value_high_text) of the claim.
+    """
+    from myst_nb import glue
+    table = load.claims(with_papers=False).set_index("id")
+    out = {}
+    for name, claim_id in names.items():
+        if claim_id not in table.index:
+            raise KeyError(f"glue {name!r}: no claim with id {claim_id!r} in data/claims.csv")
+        out[name] = said(table.loc[claim_id], high=name.endswith("_high"))
+        glue(name, out[name], display=False)
+    return out
+
+
+def count_glue(name: str, value) -> None:
+    """Glue a number the notebook computed from data (a count, a maximum)."""
+    from myst_nb import glue
+    glue(name, value if isinstance(value, str) else f"{value:,}" if isinstance(value, int) else f"{value:g}", display=False)
+
+
+def listing(frame: pd.DataFrame, column: str = "short") -> str:
+    """'A, B and C' from a column of selected rows."""
+    items = [str(v) for v in frame[column].dropna().unique()]
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1] if items else ""

@@ -1,0 +1,114 @@
+"""The site in a real browser: Debian's chromium, headless, driven by Playwright (no browser download)."""
+from __future__ import annotations
+
+import functools
+import http.server
+import threading
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+from sitecheck import pages
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARTIFACTS = ROOT / "_build" / "test-artifacts"
+
+
+@pytest.fixture(scope="module")
+def server(site):
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
+    handler.log_message = lambda *a, **k: None
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium package (make setup-test does)")
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, request):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    pg = context.new_page()
+    pg.errors = []
+    pg.on("pageerror", lambda exc: pg.errors.append(f"pageerror: {exc}"))
+    pg.on("console", lambda msg: msg.type == "error" and pg.errors.append(f"console: {msg.text}"))
+    yield pg
+    if getattr(getattr(request.node, "rep_call", None), "failed", False):
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        pg.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
+    context.close()
+
+
+BROKEN_IMAGES = "Array.from(document.images).filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src)"
+
+
+def test_every_page_opens_without_errors_or_broken_images(site, server, page):
+    problems = []
+    for html in pages(site):
+        rel = html.relative_to(site).as_posix()
+        page.errors.clear()
+        page.goto(f"{server}/{rel}", wait_until="load")
+        page.wait_for_load_state("networkidle")
+        broken = page.evaluate(BROKEN_IMAGES)
+        if broken:
+            problems.append(f"{rel}: broken images {broken}")
+        if page.errors:
+            problems.append(f"{rel}: {page.errors}")
+    assert not problems, "\n".join(problems)
+
+
+def test_search_finds_a_paper_by_name(server, page):
+    page.goto(f"{server}/search.html?q=LongBench", wait_until="load")
+    page.wait_for_selector("#search-results ul.search li", timeout=20_000)
+    hits = page.locator("#search-results ul.search li a").all_inner_texts()
+    assert hits, "no search results"
+    assert any("enchmark" in h for h in hits), hits
+
+
+def test_citation_link_leads_to_bibliography_entry(server, page):
+    page.goto(f"{server}/notebooks/extension.html", wait_until="load")
+    link = page.locator(".bibtex-citation a").first
+    href = link.get_attribute("href")
+    assert "bibliography.html#" in href
+    link.click()
+    page.wait_for_load_state("load")
+    assert "bibliography.html" in page.url
+    anchor = page.url.split("#", 1)[1]
+    entry = page.locator(f"[id='{anchor}']")
+    assert entry.count() == 1
+    assert entry.is_visible()
+
+
+def test_figure_is_readable_in_dark_mode(server, page):
+    page.goto(f"{server}/notebooks/landscape.html", wait_until="load")
+    page.evaluate("document.documentElement.dataset.theme = 'dark'")
+    img = page.locator("figure img").first
+    img.scroll_into_view_if_needed()
+    # figures are drawn on an opaque white background: the top-left pixel is white in any theme
+    shot = img.screenshot()
+    from io import BytesIO
+    import matplotlib.image as mpimg
+    pixels = mpimg.imread(BytesIO(shot), format="png")
+    assert pixels[2, 2][:3].min() > 0.95
+
+
+def test_evidence_table_is_collapsed_and_escaped(server, page):
+    page.goto(f"{server}/notebooks/inference.html", wait_until="load")
+    details = page.locator("details.lcr-evidence").first
+    assert details.get_attribute("open") is None
+    details.locator("summary").click()
+    assert details.locator("td q").first.is_visible()

@@ -1,0 +1,66 @@
+"""The strict build: bad citations, failing cells and warnings stop it, naming the culprit."""
+from __future__ import annotations
+
+import nbformat
+import yaml
+
+from conftest import build
+
+
+def small_toc(root, chapters):
+    """Build only a few pages, to keep these failure tests fast."""
+    toc = {"format": "jb-book", "root": "book/intro", "chapters": [{"file": c} for c in chapters]}
+    (root / "_toc.yml").write_text(yaml.safe_dump(toc), encoding="utf-8")
+
+
+def test_small_book_builds(project):
+    small_toc(project, ["book/bibliography"])
+    code, log = build(project)
+    assert code == 0, log
+    assert (project / "_build" / "html" / "book" / "intro.html").exists()
+
+
+def test_broken_citation_fails_with_key(project):
+    small_toc(project, ["book/bibliography"])
+    intro = project / "book" / "intro.md"
+    intro.write_text(intro.read_text() + "\nSee {cite:p}`no-such-paper-2099`.\n")
+    code, log = build(project)
+    assert code != 0
+    assert "no-such-paper-2099" in log
+
+
+def test_raising_cell_fails_with_exception(project):
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Boom"),
+                                         nbformat.v4.new_code_cell("raise ZeroDivisionError('boom-marker-17')")])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, project / "notebooks" / "boom.ipynb")
+    small_toc(project, ["notebooks/boom", "book/bibliography"])
+    code, log = build(project)
+    assert code != 0
+    assert "notebooks/boom.ipynb: cell 2 raised ZeroDivisionError: boom-marker-17" in log
+
+
+def test_sphinx_warning_fails(project):
+    small_toc(project, ["book/bibliography"])
+    intro = project / "book" / "intro.md"
+    intro.write_text(intro.read_text() + "\nA link to [nowhere](missing-page.md).\n")
+    code, log = build(project)
+    assert code != 0
+    assert "missing-page" in log
+
+
+def test_bad_data_stops_before_any_notebook(project):
+    claims = project / "data" / "claims.csv"
+    lines = claims.read_text().splitlines(keepends=True)
+    header = lines[0].rstrip("\n").split(",")
+    cells = next(__import__("csv").reader([lines[1]]))
+    cells[header.index("value")] = "not-a-number"
+    import csv, io
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerow(cells)
+    lines[1] = buf.getvalue()
+    claims.write_text("".join(lines))
+    code, log = build(project)
+    assert code != 0
+    assert "data/claims.csv:2: column value:" in log
+    assert "execute:" not in log
