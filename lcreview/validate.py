@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import datetime as _dt
 import json
+import logging
 import math
 import re
 import sys
@@ -186,15 +187,23 @@ def _bib(root: Path, problems: list[Problem]) -> dict[str, int]:
         problems.append(Problem("references.bib", 0, "", "file is missing"))
         return {}
     text = path.read_text(encoding="utf-8")
-    library = bibtexparser.parse_string(text)
+    quiet = logging.getLogger("bibtexparser")
+    level, quiet.level = quiet.level, logging.CRITICAL   # problems are reported below, one line each
+    try:
+        library = bibtexparser.parse_string(text)
+    finally:
+        quiet.setLevel(level)
     for block in library.failed_blocks:
         kind = type(block).__name__
         if kind == "DuplicateBlockKeyBlock":
             problems.append(Problem("references.bib", block.start_line + 1, "key", f"duplicate BibTeX key {block.key!r}"))
         else:
             err = getattr(block, "error", None)
+            detail = str(err) or getattr(getattr(err, "__class__", None), "__name__", "") or kind
+            if "Aborted" in detail:
+                detail = "the entry is not closed (an unbalanced brace or quote)"
             problems.append(Problem("references.bib", block.start_line + 1, "",
-                                    f"cannot parse this entry ({kind}: {err}); expected @type{{key, field = {{...}}, ...}}"))
+                                    f"cannot parse this entry: {detail}; expected @type{{key, field = {{...}}, ...}}"))
     keys: dict[str, int] = {}
     for entry in library.entries:
         line = entry.start_line + 1
@@ -294,31 +303,34 @@ def _claims(t: _Table, pkg: dict, papers: dict[str, dict]) -> None:
             t.problem(line, "value_high", f"value_high is only for qualifiers range and from-to, not {row['qualifier']!r}")
         k_base = int(row["k_base"]) if row["k_base"] in ("1000", "1024") else None
         k_high = int(row["k_base_high"]) if row["k_base_high"] in ("1000", "1024") else k_base
-        used_k = False
-        for vcol, tcol, k_base in (("value", "value_text", k_base), ("value_high", "value_high_text", k_high)):
+        used = {"k_base": False, "k_base_high": False}
+        for vcol, tcol, kcol, k in (("value", "value_text", "k_base", k_base),
+                                    ("value_high", "value_high_text", "k_base_high", k_high)):
             text = row[tcol]
             if not text:
                 continue
             if quote and text not in quote:
                 t.problem(line, tcol, f"{text!r} does not appear in the quote; expected the number exactly as written there")
             try:
-                parsed, has_k = parse_number(text, k_base)
+                parsed, has_k = parse_number(text, k)
             except ValueError:
                 t.problem(line, tcol, f"{text!r} holds no number; expected the number as written, e.g. 400K, 24.89x, 10,000")
                 continue
-            used_k |= has_k
+            used[kcol] |= has_k
+            if has_k and unit == "tokens" and k is None:
+                t.problem(line, "k_base", f"{text!r} has a K/M suffix: say how it was read (1024 or 1000)")
+                continue
             try:
                 value = float(row[vcol])
             except ValueError:
                 continue
             if not math.isclose(parsed, value, rel_tol=1e-9, abs_tol=1e-12):
                 t.problem(line, vcol, f"{row[vcol]} does not match {text!r} as written (reads as {parsed:g}" +
-                          (f" with k_base {k_base}" if has_k else "") + ")")
-        k_base = int(row["k_base"]) if row["k_base"] in ("1000", "1024") else None
-        if used_k and unit == "tokens" and not (k_base or k_high):
-            t.problem(line, "k_base", "the number is written with a K/M suffix: say how it was read (1024 or 1000)")
-        if row["k_base"] and not used_k:
+                          (f" with {kcol} {k}" if has_k else "") + ")")
+        if row["k_base"] and not (used["k_base"] or (used["k_base_high"] and not row["k_base_high"])):
             t.problem(line, "k_base", "k_base is only for numbers written with a K or M suffix")
+        if row["k_base_high"] and not used["k_base_high"]:
+            t.problem(line, "k_base_high", "k_base_high is only for an upper value written with a K or M suffix")
         if span and row["value"] and row["value_high"]:
             try:
                 lo, hi = float(row["value"]), float(row["value_high"])
