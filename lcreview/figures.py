@@ -221,32 +221,35 @@ def alt_text(what: str, frame: pd.DataFrame, label: str, value: str, fmt=lambda 
 
 def prisma(flow, theme_labels: dict[str, str]):
     """A PRISMA-style flow: listed -> screened -> excluded / included -> themes."""
-    fig, ax = plt.subplots(figsize=(7.2, 4.6))
+    import textwrap
+    fig, ax = plt.subplots(figsize=(7.2, 5.0))
     ax.set_axis_off()
     ax.set_xlim(0, 10)
     ax.set_ylim(0, 10)
     box = dict(boxstyle="round,pad=0.4", facecolor="#f4f6f8", edgecolor=NEUTRAL, linewidth=0.8)
 
-    def node(x, y, text, **kw):
-        ax.text(x, y, text, ha="center", va="center", fontsize=9, bbox={**box, **kw})
+    def node(x, y, text, size=9, **kw):
+        ax.text(x, y, text, ha="center", va="center", fontsize=size, bbox={**box, **kw})
 
     def arrow(x0, y0, x1, y1):
         ax.annotate("", xy=(x1, y1), xytext=(x0, y0), arrowprops=dict(arrowstyle="->", color=NEUTRAL, lw=0.9))
 
-    node(3, 9.3, f"Papers listed\nn = {flow.listed}")
-    arrow(3, 8.75, 3, 8.05)
-    node(3, 7.5, f"Abstracts screened\nn = {flow.screened}")
-    reasons = "\n".join(f"{n} × {r[:48]}" for r, n in flow.reasons.items()) or "none"
-    node(7.6, 7.5, f"Excluded\nn = {flow.excluded}\n{reasons}", facecolor="#fbeee6")
-    arrow(4.4, 7.5, 5.5, 7.5)
-    arrow(3, 6.95, 3, 6.25)
-    node(3, 5.7, f"Included\nn = {flow.included}", facecolor="#e8f3ec")
+    node(2.6, 9.3, f"Papers listed\nn = {flow.listed}")
+    arrow(2.6, 8.8, 2.6, 8.1)
+    node(2.6, 7.6, f"Abstracts screened\nn = {flow.screened}")
+    reasons = "\n".join(textwrap.fill(f"{n} × {r}", 34) for r, n in flow.reasons.items()) or "none"
+    node(7.3, 7.6, f"Excluded, n = {flow.excluded}\n{reasons}", size=7.5, facecolor="#fbeee6")
+    arrow(3.9, 7.6, 5.55, 7.6)
+    arrow(2.6, 7.1, 2.6, 6.4)
+    node(2.6, 5.9, f"Included\nn = {flow.included}", facecolor="#e8f3ec")
     n = len(flow.per_theme)
-    for i, (label, count) in enumerate(flow.per_theme.items()):
-        x = 0.75 + i * (8.5 / max(n - 1, 1))
+    xs = [0.72 + i * (8.56 / max(n - 1, 1)) for i in range(n)]
+    if n:
+        ax.plot([2.6, 2.6], [5.4, 4.3], color=NEUTRAL, lw=0.9)
+        ax.plot([min(xs + [2.6]), max(xs + [2.6])], [4.3, 4.3], color=NEUTRAL, lw=0.9)
+    for x, (label, count) in zip(xs, flow.per_theme.items()):
         key = next((k for k, v in theme_labels.items() if v == label), None)
-        wrapped = label.replace(" and ", "\nand ").replace(", ", ",\n")
-        ax.text(x, 2.3, f"{wrapped}\n{count}", ha="center", va="center", fontsize=7.2,
-                bbox={**box, "facecolor": "white", "edgecolor": theme_color(key)})
-        arrow(3, 5.15, x, 3.3)
+        arrow(x, 4.3, x, 3.55)
+        ax.text(x, 2.6, f"{textwrap.fill(label, 13)}\n\nn = {count}", ha="center", va="center", fontsize=6.8,
+                bbox={**box, "facecolor": "white", "edgecolor": theme_color(key), "linewidth": 1.4})
     return fig
