@@ -34,7 +34,7 @@ def parse(path: Path) -> _Page:
 
 
 def pages(html_dir: Path) -> list[Path]:
-    return sorted(p for p in html_dir.rglob("*.html") if "_sources" not in p.parts)
+    return sorted(p for p in html_dir.rglob("*.html") if not {"_sources", "_static"} & set(p.parts))
 
 
 def check_links(html_dir: Path) -> tuple[list[str], list[str]]:
