@@ -225,7 +225,11 @@ def build(root: Path, jobs: int = 1, force: bool = False, timeout: int = 600, ch
     notebooks = [f for f in files if f.endswith(".ipynb")]
     site.mkdir(parents=True, exist_ok=True)
     reports.mkdir(parents=True, exist_ok=True)
-    mirror(root, site, notebooks)
+    changed = mirror(root, site, notebooks)
+    for rel in changed:
+        # Sphinx 7.4 never overwrites an existing static asset: remove the stale copy
+        if rel.startswith("book/_static/"):
+            (out_dir / "html" / "_static" / rel[len("book/_static/"):]).unlink(missing_ok=True)
     state_path = out_dir / STATE
     state = json.loads(state_path.read_text()) if state_path.exists() and not force else {}
     pkg = package_hash(root)

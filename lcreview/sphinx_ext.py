@@ -2,8 +2,9 @@
 
 sphinx-thebe 0.3.1 registers its inline configuration script during
 env-before-read-docs, when Sphinx 7 adds it both to the registry and to the
-running builder: every page then declares ``const THEBE_JS_URL`` twice and the
-browser raises a SyntaxError. We drop exact duplicate scripts per page.
+running builder (once with filename None, once with ''): every page then
+declares ``const THEBE_JS_URL`` twice and the browser raises a SyntaxError.
+We drop duplicate scripts per page.
 """
 
 
@@ -13,7 +14,8 @@ def _dedupe_scripts(app, pagename, templatename, context, doctree):
         return
     seen, unique = set(), []
     for script in scripts:
-        key = (str(script), tuple(sorted((k, str(v)) for k, v in getattr(script, "attributes", {}).items())))
+        key = (str(getattr(script, "filename", script) or ""),
+               tuple(sorted((k, str(v)) for k, v in getattr(script, "attributes", {}).items())))
         if key not in seen:
             seen.add(key)
             unique.append(script)

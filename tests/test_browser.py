@@ -98,12 +98,13 @@ def test_figure_is_readable_in_dark_mode(server, page):
     page.evaluate("document.documentElement.dataset.theme = 'dark'")
     img = page.locator("figure img").first
     img.scroll_into_view_if_needed()
-    # figures are drawn on an opaque white background: the top-left pixel is white in any theme
-    shot = img.screenshot()
+    assert img.evaluate("e => getComputedStyle(e).filter") == "none", "figure is dimmed in dark mode"
+    # figures are drawn on an opaque white background: its margin stays white in the dark theme
     from io import BytesIO
     import matplotlib.image as mpimg
-    pixels = mpimg.imread(BytesIO(shot), format="png")
-    assert pixels[2, 2][:3].min() > 0.95
+    pixels = mpimg.imread(BytesIO(img.screenshot()), format="png")
+    assert pixels[2, 2][:3].min() > 0.95 and pixels[20, 20][:3].min() > 0.95
+    page.evaluate("document.documentElement.dataset.theme = 'light'")
 
 
 def test_evidence_table_is_collapsed_and_escaped(server, page):
