@@ -33,6 +33,13 @@ def said(claim, high: bool = False, unit: bool = True) -> str:
     return text
 
 
+class _Glued(dict):
+    """The glued texts; shows nothing when it ends a cell (the prose shows them)."""
+
+    def _ipython_display_(self):
+        pass
+
+
 def glue_claims(**names: str) -> dict[str, str]:
     """Glue each claim's number under a name, for {glue:text} in the page's prose.
 
@@ -40,7 +47,7 @@ def glue_claims(**names: str) -> dict[str, str]:
     """
     from myst_nb import glue
     table = load.claims(with_papers=False).set_index("id")
-    out = {}
+    out = _Glued()
     for name, claim_id in names.items():
         if claim_id not in table.index:
             raise KeyError(f"glue {name!r}: no claim with id {claim_id!r} in data/claims.csv")
