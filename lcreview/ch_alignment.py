@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from lcreview.ch_benchmarks import QUAL_PREFIX, facets, setting_label, written  # noqa: F401
+from lcreview.ch_benchmarks import facets, setting_label  # noqa: F401
+from lcreview.text import QUAL_PREFIX, as_written as written  # noqa: F401
 
 HOURS = {"hours": 1, "days": 24, "weeks": 24 * 7}
 SAME = ["paper", "quantity", "value", "value_high", "unit", "qualifier", "model", "task"]

@@ -16,31 +16,14 @@ from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from lcreview import figures
+from lcreview.text import QUAL_MARKER, QUAL_PREFIX, RANGED, as_written as written  # noqa: F401
+from lcreview.text import text_or_empty as _str
 
 # How a number is bounded -> marker. A range is drawn as a bar with end caps.
-QUAL_MARKER = {"exact": "o", "about": "o", "average": "D", "more than": ">", "at least": ">",
-               "up to": "<", "less than": "<"}
 QUAL_WORD = {"exact": "exact", "about": "about", "average": "average", "more than": "more than / at least",
              "at least": "more than / at least", "up to": "up to / less than", "less than": "up to / less than",
              "range": "range (min to max)", "from-to": "from → to"}
-QUAL_PREFIX = {"more than": "> ", "at least": "≥ ", "up to": "≤ ", "less than": "< ", "about": "~ ",
-               "average": "avg. "}
-RANGED = ("range", "from-to")
 ROW_IN, PANEL_IN = 0.22, 0.62      # facet figures: inches per row and per panel
-
-
-def _str(v) -> str:
-    return v if isinstance(v, str) else ""
-
-
-def written(row) -> str:
-    """The number as the paper wrote it, with its bound: '≤ 2,000', '2k–32k', 'avg. 227K'."""
-    text = _str(row.get("value_text"))
-    if row.get("qualifier") in RANGED and _str(row.get("value_high_text")):
-        sep = " → " if row.get("qualifier") == "from-to" else "–"
-        return text + sep + row["value_high_text"]
-    prefix = QUAL_PREFIX.get(row.get("qualifier"), "")
-    return text if prefix.startswith(">") and text.endswith("+") else prefix + text
 
 
 def setting_label(row, width: int = 46) -> str:
@@ -86,27 +69,6 @@ def short_number(v: float) -> str:
         if abs(v) >= div:
             return f"{v / div:g}{suffix}"
     return f"{v:g}"
-
-
-def fit_bytes(fig, limit: int = 185_000, dpi: int = figures.DPI):
-    """Shrink ``fig`` uniformly (size, text, markers) until its PNG at ``dpi`` stays under ``limit``
-    bytes, so that a figure that grows with the data still passes the page's size check."""
-    import io
-    from matplotlib.text import Text
-    for _ in range(4):
-        buf = io.BytesIO()
-        fig.savefig(buf, dpi=dpi, bbox_inches="tight", facecolor="white")
-        size = len(buf.getvalue())
-        if size <= limit:
-            break
-        k = (limit / size) ** 0.5 * 0.96
-        fig.set_size_inches(fig.get_size_inches() * k)
-        for t in fig.findobj(Text):
-            t.set_fontsize(t.get_fontsize() * k)
-        for line in fig.findobj(Line2D):
-            line.set_markersize(line.get_markersize() * k)
-            line.set_linewidth(line.get_linewidth() * k)
-    return fig
 
 
 def log_limits(ax, lo: float, hi: float, pad: float = 2.0) -> None:
@@ -171,7 +133,7 @@ def lengths_figure(rows: pd.DataFrame, order: list[str]):
                title="colour: what is measured", title_fontsize=7.5, alignment="left")
     fig.legend(handles=how, loc="upper right", bbox_to_anchor=(0.98, top), ncol=1, fontsize=7.5,
                title="marker: how it is bounded", title_fontsize=7.5, alignment="left")
-    return fit_bytes(fig)
+    return fig
 
 
 # ---------------------------------------------------------------- chapter 1: abilities
@@ -212,7 +174,7 @@ def ability_matrix(bm: pd.DataFrame, abilities: list[str]):
     present = [k for k in SYNTH_COLOR if k in set(bm["synthetic"].astype(str))]
     handles = [Line2D([], [], ls="none", marker="s", ms=8, color=SYNTH_COLOR[k], label=SYNTH_WORD[k]) for k in present]
     ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.45, -0.01), ncol=len(handles), fontsize=8)
-    return fit_bytes(fig)
+    return fig
 
 
 # ---------------------------------------------------------------- both chapters: facets
@@ -277,7 +239,7 @@ def facets(rows: pd.DataFrame, kinds: dict[str, str], color_of=lambda r: figures
         ax.set_title(title, fontsize=9)
         what = g["unit"].iloc[0] if g["quantity"].iloc[0] == "count" else f"{g['quantity'].iloc[0]} ({g['unit'].iloc[0]})"
         ax.set_xlabel(what, fontsize=8, labelpad=1)
-    return fit_bytes(fig), rows
+    return fig, rows
 
 
 # ---------------------------------------------------------------- prose helpers

@@ -11,18 +11,18 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from lcreview.text import QUAL_PREFIX
 from lcreview import figures, select
 
 WINDOW_QUANTITIES = ("context length", "effective context length")
 COST_QUANTITIES = ("training data", "training time", "GPUs", "cost")
 GAP_QUANTITIES = ("context length", "input length", "effective context length")
-QUALIFIER_SIGN = {"up to": "\u2264", "less than": "<", "more than": ">", "at least": "\u2265", "about": "~"}
 EFFECTIVE = "#D55E00"        # vermillion: lengths a benchmark found to be used well
 EVALUATED = "#8c8c8c"        # grey: lengths a benchmark names or evaluates
 
 
 def _sign(qualifier) -> str:
-    return QUALIFIER_SIGN.get(qualifier, "") if isinstance(qualifier, str) else ""
+    return QUAL_PREFIX.get(qualifier, "").strip() if isinstance(qualifier, str) else ""
 
 
 def _label(value: float, qualifier=None) -> str:

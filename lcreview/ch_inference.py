@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from lcreview import figures, kvcache, load
+from lcreview.text import QUAL_PREFIX, as_written
 
 # --- Hardware facts (vendor specifications, not paper claims) -------------------------------------
 # Used only where no claim row of quantity 'memory' (unit GB) names the same capacity for a GPU.
@@ -33,8 +34,6 @@ PHASE = {"prefill speedup": "prefill", "decode speedup": "decode", "end-to-end s
 PHASE_COLORS = {"prefill": "#0072B2", "decode": "#009E73", "end-to-end": "#CC79A7", "throughput": "#E69F00",
                 "wall-clock / delay": "#56B4E9", "training": "#D55E00", "KV / memory": "#009E73",
                 "bandwidth": "#E69F00"}
-QUALIFIER_SIGN = {"up to": "up to ", "more than": "> ", "less than": "< ", "about": "~", "at least": ">= ",
-                  "average": "avg. "}
 # How papers word "no (or little) accuracy cost" next to a number; searched in quote and note.
 ACCURACY_PHRASES = [(r"negligible accuracy loss", "negligible accuracy loss"),
                     (r"without accuracy loss", "no accuracy loss"),
@@ -132,7 +131,7 @@ def accuracy_notes(rows: pd.DataFrame, claims: pd.DataFrame) -> pd.Series:
         d = deg[(deg["paper"] == r["paper"]).to_numpy(dtype=bool) & inside]
         if len(d):
             x = d.iloc[0]
-            found = (f"score {QUALIFIER_SIGN.get(x['qualifier'], '')}{x['value_text']} {x['unit']} lower"
+            found = (f"score {QUAL_PREFIX.get(x['qualifier'], '')}{x['value_text']} {x['unit']} lower"
                      + (f" ({x['task']})" if isinstance(x["task"], str) else ""))
         return found
 
@@ -175,9 +174,7 @@ def relative_rows(claims: pd.DataFrame, quantities, exclude_task: str | None = N
 
 
 def _written(r) -> str:
-    text = QUALIFIER_SIGN.get(r["qualifier"], "") + str(r["value_text"])
-    if isinstance(r.get("value_high_text"), str):
-        text += "-" + r["value_high_text"]
+    text = as_written(r)
     if r["converted"]:
         text += f" less = {r['factor']:.2f}x"
     elif not text.endswith("x"):
@@ -196,24 +193,6 @@ def _label(r) -> str:
     parts = [_short(h, 26) for h in [r.get("hardware")] if isinstance(h, str) and h]
     parts += [_short(model, 22)] if isinstance(model, str) and _norm(model) != _norm(r["short"]) else []
     return f"{r['short']} · {r['phase']}" + ("\n" + " · ".join(parts) if parts else "")
-
-
-def shrink_to_fit(fig, limit: float = 0.9 * figures.MAX_BYTES, steps: int = 6):
-    """Shrink all text (and the canvas) until the PNG that publish() writes stays under ``limit`` bytes.
-
-    Text dominates the size of these PNGs; a figure that grows with new data rows thus stays publishable.
-    """
-    import io
-    for _ in range(steps):
-        buf = io.BytesIO()
-        fig.savefig(buf, dpi=figures.DPI, bbox_inches="tight", facecolor="white")
-        if buf.tell() <= limit:
-            break
-        for text in fig.findobj(matplotlib.text.Text):
-            text.set_fontsize(text.get_fontsize() * 0.9)
-        w, h = fig.get_size_inches()
-        fig.set_size_inches(w * 0.94, h * 0.94)
-    return fig
 
 
 def kind_title(kind: str) -> str:
@@ -263,7 +242,7 @@ def baseline_panels(rows: pd.DataFrame, xlabel: str, width: float = 7.4, accurac
         axes[0, 0].annotate("accuracy cost as reported", (1.02, 1.0), xycoords="axes fraction", xytext=(0, 16),
                             textcoords="offset points", fontsize=8, fontweight="bold", va="bottom")
     fig.tight_layout()
-    return shrink_to_fit(fig)
+    return fig
 
 
 def panels_alt(what: str, rows: pd.DataFrame) -> str:
@@ -457,7 +436,7 @@ def kv_figure(configs: pd.DataFrame, lines: pd.DataFrame, reported: pd.DataFrame
     ax.set_xlabel("context length (tokens, one sequence)")
     ax.set_ylabel("KV-cache size (GB, decimal; half-precision values)")
     fig.tight_layout()
-    return shrink_to_fit(fig), pd.DataFrame(curves)
+    return fig, pd.DataFrame(curves)
 
 
 # --- numbers for the chapter's prose (glued, never typed) ------------------------------------------

@@ -6,7 +6,6 @@ the numbers as the papers wrote them (``value_text``) with their bound spelled o
 """
 from __future__ import annotations
 
-import io
 import textwrap
 
 import matplotlib.pyplot as plt
@@ -14,16 +13,13 @@ from matplotlib.ticker import LogLocator, MaxNLocator, NullFormatter, NullLocato
 import pandas as pd
 
 from lcreview import figures, select
+from lcreview.text import QUAL_MARKER, RANGED, as_written as written  # noqa: F401
+from lcreview.text import text_or_empty as _s
 
 THEME = "rag-memory"
 WINDOW_THEME = "extension"
 
 # Marker by how a number is bounded; ranges and from-to extensions are drawn as segments.
-QUAL_MARKER = {"exact": "o", "about": "o", "average": "D", "more than": ">", "at least": ">",
-               "up to": "<", "less than": "<"}
-QUAL_PREFIX = {"more than": "> ", "at least": "≥ ", "up to": "≤ ", "less than": "< ", "about": "~ ",
-               "average": "avg. "}
-RANGED = ("range", "from-to")
 
 # Quantities grouped into what they say something about; a panel never mixes families.
 FAMILY = {"score gain": "quality", "score degradation": "quality",
@@ -34,47 +30,6 @@ FAMILY = {"score gain": "quality", "score degradation": "quality",
 FAMILY_ORDER = ["quality", "size", "speed"]
 FAMILY_WORD = {"quality": "quality gain", "size": "size or memory reduction", "speed": "speed-up"}
 UNIT_WORD = {"x": "factor (×)", "%": "percent", "points": "points"}
-
-
-def _s(v) -> str:
-    return v if isinstance(v, str) else ""
-
-
-def written(row) -> str:
-    """The number as the paper wrote it, with its bound: '≤ 65k', '8K–48K', '4K → 400K'."""
-    text = _s(row.get("value_text"))
-    if row.get("qualifier") in RANGED and _s(row.get("value_high_text")):
-        return text + (" → " if row.get("qualifier") == "from-to" else "–") + row["value_high_text"]
-    prefix = QUAL_PREFIX.get(row.get("qualifier"), "")
-    return text if prefix.startswith(">") and text.endswith("+") else prefix + text
-
-
-def png_bytes(fig) -> int:
-    buf = io.BytesIO()
-    fig.savefig(buf, dpi=figures.DPI, bbox_inches="tight", facecolor="white")
-    return len(buf.getvalue())
-
-
-def _rc(k: float) -> dict:
-    """House-style line widths and tick sizes times ``k``."""
-    base = plt.rcParams
-    keys = ["axes.linewidth", "grid.linewidth", "xtick.major.width", "ytick.major.width", "xtick.major.size",
-            "ytick.major.size", "xtick.minor.width", "xtick.minor.size", "xtick.major.pad", "ytick.major.pad",
-            "axes.titlepad", "axes.labelpad", "font.size"]
-    return {key: base[key] * k for key in keys}
-
-
-def fitted(draw, *args, limit: int = 185_000):
-    """Draw with ``draw(*args, k=scale)`` at scale 1 and, if its PNG at the book's resolution would
-    pass ``limit`` bytes, again smaller: size, fonts, lines and markers all shrink by the same factor,
-    so the figure looks the same at full column width, with fewer pixels. New rows in data/ thus
-    never break the page's size check."""
-    for k in (1.0, 0.88, 0.77, 0.68, 0.6, 0.52):
-        with plt.rc_context(_rc(k)):
-            fig, frame = draw(*args, k=k)
-            if png_bytes(fig) <= limit or k == 0.52:
-                return fig, frame
-        plt.close(fig)
 
 
 def _empty(message: str):
@@ -118,7 +73,7 @@ def _row_label(r, width: int = 46) -> str:
 
 def relative_figure(rows: pd.DataFrame, kinds: dict[str, str]):
     """See :func:`_relative`; drawn small enough for the size limit."""
-    return fitted(_relative, rows, kinds)
+    return _relative(rows, kinds)
 
 
 def _relative(rows: pd.DataFrame, kinds: dict[str, str], k: float = 1.0):
@@ -251,7 +206,7 @@ def _draw_length(ax, y, r, color, k: float = 1.0):
 
 def lengths_figure(rows: pd.DataFrame):
     """See :func:`_lengths`; drawn small enough for the size limit."""
-    return fitted(_lengths, rows)
+    return _lengths(rows)
 
 
 def _lengths(rows: pd.DataFrame, k: float = 1.0):

@@ -15,7 +15,8 @@ import numpy as np
 import pandas as pd
 
 from lcreview import figures, select
-from lcreview.ch_inference import HOURS, QUALIFIER_SIGN, _norm, _short, relative_rows, shrink_to_fit
+from lcreview.text import QUAL_PREFIX, as_written
+from lcreview.ch_inference import HOURS, _norm, _short, relative_rows
 
 COLOR = figures.theme_color("training")
 PANELS = {"GPUs": "accelerators (GPUs)", "context": "context length (tokens)", "data": "training data (tokens)"}
@@ -35,13 +36,6 @@ def _tag(r) -> str:
     if not isinstance(m, str) or _norm(r["short"]) in _norm(m):
         return ""
     return m
-
-
-def _written(r) -> str:
-    text = QUALIFIER_SIGN.get(r["qualifier"], "") + str(r["value_text"])
-    if isinstance(r.get("value_high_text"), str):
-        text += "-" + r["value_high_text"]
-    return text
 
 
 def scale_rows(claims: pd.DataFrame) -> pd.DataFrame:
@@ -70,7 +64,7 @@ def scale_rows(claims: pd.DataFrame) -> pd.DataFrame:
     rows = rows[~np.array(covered, dtype=bool)].copy()
     rows["tag"] = [_tag(r) for _, r in rows.iterrows()]
     rows["row"] = [r["short"] + (f"\n{_short(r['tag'], 32)}" if r["tag"] else "") for _, r in rows.iterrows()]
-    rows["written"] = [_written(r) for _, r in rows.iterrows()]
+    rows["written"] = [as_written(r) for _, r in rows.iterrows()]
     return rows.reset_index(drop=True)
 
 
@@ -101,7 +95,7 @@ def scale_figure(rows: pd.DataFrame):
             pts = pd.concat([grp["value"], grp["value_high"].dropna()])
             ax.plot(pts, [yi] * len(pts), "o", mfc=face, mec=COLOR, ms=6, ls="")
             if top > lo["value"]:
-                text = (QUALIFIER_SIGN.get(lo["qualifier"], "") if lo["qualifier"] != "range" else "") + \
+                text = (QUAL_PREFIX.get(lo["qualifier"], "") if lo["qualifier"] != "range" else "") + \
                     f"{lo['value_text']}-{hi['value_high_text'] if pd.notna(hi['value_high']) else hi['value_text']}"
             else:
                 text = lo["written"]
@@ -129,7 +123,7 @@ def scale_figure(rows: pd.DataFrame):
                                   label="supported / evaluated")],
                   loc="lower left", fontsize=7, handletextpad=0.2, borderpad=0.2)
     fig.tight_layout()
-    return shrink_to_fit(fig)
+    return fig
 
 
 def _same_hardware(a, b) -> bool:
@@ -151,7 +145,7 @@ def runs(claims: pd.DataFrame) -> pd.DataFrame:
              for h, m in zip(f["hardware"], f["model"])], dtype=bool)]
         gpus, cost = same(g), same(c)
         row = {"paper": r["paper"], "short": r["short"], "time_id": r["id"], "hardware": r["hardware"],
-               "model": r["model"], "task": r["task"], "time_text": f"{QUALIFIER_SIGN.get(r['qualifier'], '')}"
+               "model": r["model"], "task": r["task"], "time_text": f"{QUAL_PREFIX.get(r['qualifier'], '')}"
                f"{r['value_text']} {r['unit']}", "upper_bound": r["qualifier"] in ("less than", "up to")}
         if r["unit"] == "GPU-hours":
             row.update(hours=np.nan, gpu_hours=r["value"], assumption="reported as GPU-hours")
@@ -214,7 +208,7 @@ def cost_figure(frame: pd.DataFrame):
     axes[0, 0].set_yticks(y, frame["label"], fontsize=7.8)
     axes[0, 0].set_ylim(-0.6, len(frame) - 0.3)
     fig.tight_layout()
-    return shrink_to_fit(fig)
+    return fig
 
 
 def speedup_rows(claims: pd.DataFrame) -> pd.DataFrame:

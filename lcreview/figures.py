@@ -125,23 +125,43 @@ def html_table(frame: pd.DataFrame, links: dict[str, str] | None = None, classes
     return "".join(out)
 
 
-def save_png(fig, path: Path) -> int:
-    """Save at DPI on white, then as a 256-colour palette PNG when that is smaller.
-
-    Charts hold a few hundred colours at most, so the palette copy looks the
-    same and is typically a third of the size. Returns the size in bytes.
-    """
+def _png(fig) -> bytes:
+    """The figure at DPI on white, as a 256-colour palette PNG when that is smaller."""
     import io
 
     from PIL import Image
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=DPI, bbox_inches="tight", facecolor="white")
-    plt.close(fig)
     full = buf.getvalue()
-    image = Image.open(io.BytesIO(full)).convert("RGB")
     small = io.BytesIO()
-    image.quantize(colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE).save(small, format="png", optimize=True)
-    data = small.getvalue() if len(small.getvalue()) < len(full) else full
+    image = Image.open(io.BytesIO(full)).convert("RGB")
+    image.quantize(colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE).save(
+        small, format="png", optimize=True)
+    return small.getvalue() if len(small.getvalue()) < len(full) else full
+
+
+def save_png(fig, path: Path, limit: int = int(0.95 * MAX_BYTES)) -> int:
+    """Save ``fig``; shrink it uniformly (canvas, text, lines, markers) while it exceeds ``limit``.
+
+    Charts hold a few hundred colours, so the palette PNG looks the same at a
+    third of the size; the shrinking only matters when a figure grows with
+    many new rows, and keeps it within the page budget. Returns the size.
+    """
+    from matplotlib.lines import Line2D
+    from matplotlib.text import Text
+    data = _png(fig)
+    for _ in range(5):
+        if len(data) <= limit:
+            break
+        k = (limit / len(data)) ** 0.5 * 0.95
+        fig.set_size_inches(fig.get_size_inches() * k)
+        for t in fig.findobj(Text):
+            t.set_fontsize(t.get_fontsize() * k)
+        for line in fig.findobj(Line2D):
+            line.set_markersize(line.get_markersize() * k)
+            line.set_linewidth(line.get_linewidth() * k)
+        data = _png(fig)
+    plt.close(fig)
     path.write_bytes(data)
     return len(data)
 

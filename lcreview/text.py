@@ -15,6 +15,26 @@ import pandas as pd
 from lcreview import load
 
 _UNIT_WORDS = {"x": "", "%": "", "USD": ""}
+# How a number is bounded: the sign written before it, and the marker that draws it.
+QUAL_PREFIX = {"more than": "> ", "at least": "≥ ", "up to": "≤ ", "less than": "< ", "about": "~ ",
+               "average": "avg. "}
+QUAL_MARKER = {"exact": "o", "about": "o", "average": "D", "more than": ">", "at least": ">",
+               "up to": "<", "less than": "<"}
+RANGED = ("range", "from-to")
+
+
+def text_or_empty(v) -> str:
+    """A cell that may be missing (NaN/None) as text."""
+    return v if isinstance(v, str) else ""
+
+
+def as_written(row) -> str:
+    """The number as the paper wrote it, with its bound: '≤ 2,000', '2k–32k', '4K → 400K', 'avg. 227K'."""
+    text = text_or_empty(row.get("value_text"))
+    if row.get("qualifier") in RANGED and text_or_empty(row.get("value_high_text")):
+        return text + (" → " if row.get("qualifier") == "from-to" else "–") + row["value_high_text"]
+    prefix = QUAL_PREFIX.get(row.get("qualifier"), "")
+    return text if prefix.startswith(">") and text.endswith("+") else prefix + text
 
 
 def said(claim, high: bool = False, unit: bool = True) -> str:
