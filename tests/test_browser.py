@@ -43,7 +43,12 @@ def browser():
 def page(browser, request):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     pg = context.new_page()
-    pg.errors = []
+    pg.errors, pg.external = [], []
+
+    def offline(route):      # the site must work without the internet: record and refuse outside requests
+        pg.external.append(route.request.url)
+        route.abort()
+    context.route(lambda url: not url.startswith("http://127.0.0.1"), offline)
     pg.on("pageerror", lambda exc: pg.errors.append(f"pageerror: {exc}"))
     pg.on("console", lambda msg: msg.type == "error" and pg.errors.append(f"console: {msg.text}"))
     yield pg
@@ -68,6 +73,9 @@ def test_every_page_opens_without_errors_or_broken_images(site, server, page):
             problems.append(f"{rel}: broken images {broken}")
         if page.errors:
             problems.append(f"{rel}: {page.errors}")
+        if page.external:
+            problems.append(f"{rel}: requests outside the site {page.external}")
+            page.external.clear()
     assert not problems, "\n".join(problems)
 
 

@@ -10,6 +10,7 @@ import io
 import json
 import re
 
+import pandas as pd
 import pytest
 
 from conftest import build, copy_project
@@ -64,10 +65,15 @@ def test_changed_value_shows_in_figure_data(root):
     code, log = build(root)
     assert code == 0, log
     assert "notebooks/inference.ipynb" in executed(log)
-    data = "\n".join(generated_csvs(root, "inference").values())
-    assert "31.57" in data and "24.89" not in data
+    values = set()
+    for name in generated_csvs(root, "inference"):
+        frame = pd.read_csv(root / "_build" / "site-src" / "_generated" / "inference" / name)
+        if "id" in frame and "value" in frame:
+            values |= set(frame.loc[frame["id"] == row["id"], "value"])
+    assert values == {31.57}, values          # the figure data holds the new value, not the old one
     html = (root / "_build" / "html" / "notebooks" / "inference.html").read_text()
-    assert "31.57x" in html and "24.89x" not in html
+    assert "31.57x" in html                    # figure, evidence table and glued prose were rebuilt
+    assert ">24.89x<" not in html              # the old value is gone from the evidence table
 
 
 def test_file_change_reexecutes_only_its_readers(root):
@@ -77,7 +83,7 @@ def test_file_change_reexecutes_only_its_readers(root):
     assert readers != set(state), "every notebook reads model_configs.csv: nothing to learn here"
     path = root / "data" / "model_configs.csv"
     header, rows = read(path)
-    rows[0]["retrieved"] = (rows[0]["retrieved"] or "") + " (re-read)"
+    rows[0]["retrieved"] = "re-read by the staleness test"
     write(path, header, rows)
     code, log = build(root)
     assert code == 0, log
