@@ -68,8 +68,9 @@ def test_changed_value_shows_in_figure_data(root):
     values = set()
     for name in generated_csvs(root, "inference"):
         frame = pd.read_csv(root / "_build" / "site-src" / "_generated" / "inference" / name)
-        if "id" in frame and "value" in frame:
-            values |= set(frame.loc[frame["id"] == row["id"], "value"])
+        if "id" in frame:
+            hits = frame[frame["id"] == row["id"]]
+            values |= {v for c in ("value", "factor") if c in hits for v in hits[c]}
     assert values == {31.57}, values          # the figure data holds the new value, not the old one
     html = (root / "_build" / "html" / "notebooks" / "inference.html").read_text()
     assert "31.57x" in html                    # figure, evidence table and glued prose were rebuilt
