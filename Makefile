@@ -6,7 +6,7 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
-JOBS   ?= 1
+JOBS   ?=
 
 .PHONY: help setup setup-test browser check book test bench serve clean
 
@@ -36,7 +36,7 @@ check: setup ## Validate data/ and references.bib (reads only)
 	@$(PY) -m lcreview check
 
 book: setup ## Validate, execute changed notebooks, build the site into _build/html
-	@$(PY) -m lcreview build --jobs $(JOBS)
+	@$(PY) -m lcreview build $(if $(JOBS),--jobs $(JOBS))
 
 test: setup-test ## Run the whole test suite (notebooks, build, browser, bad inputs)
 	@$(PY) -m pytest

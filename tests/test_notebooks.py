@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 
 import nbformat
 import pytest
@@ -30,7 +31,7 @@ def test_notebook_executes(rel, tmp_path, monkeypatch):
     nb = nbformat.read(ROOT / rel, as_version=4)
     # run from an unrelated folder: paths must resolve from the repository root
     NotebookClient(nb, timeout=600, kernel_name="python3", allow_errors=False,
-                   resources={"metadata": {"path": str(tmp_path)}}).execute()
+                   resources={"metadata": {"path": str(tmp_path)}}).execute(stderr=subprocess.DEVNULL)
     page = (ROOT / rel).stem
     figures = sorted((tmp_path / "_generated" / page).glob("*.png"))
     chapter = rel.startswith("notebooks/") and page != "landscape" or page in ("landscape", "method")
