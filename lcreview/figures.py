@@ -249,16 +249,6 @@ class Page:
         return Published("\n".join(md))
 
 
-def alt_text(what: str, frame: pd.DataFrame, label: str, value: str, fmt=lambda v: f"{v:g}") -> str:
-    """'<what>: N items; highest X (v), lowest Y (v).' generated from the plotted data."""
-    if frame.empty:
-        return f"{what}: no data."
-    hi = frame.loc[frame[value].idxmax()]
-    lo = frame.loc[frame[value].idxmin()]
-    return (f"{what}: {len(frame)} values; highest {hi[label]} ({fmt(hi[value])}), "
-            f"lowest {lo[label]} ({fmt(lo[value])}).")
-
-
 def prisma(flow, theme_labels: dict[str, str]):
     """A PRISMA-style flow: listed -> screened -> excluded / included -> themes."""
     import textwrap

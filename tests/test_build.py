@@ -1,6 +1,9 @@
 """The strict build: bad citations, failing cells and warnings stop it, naming the culprit."""
 from __future__ import annotations
 
+import csv
+import io
+
 import nbformat
 import yaml
 
@@ -24,11 +27,16 @@ def test_small_book_builds(project):
     assert (project / "_build" / "html" / "book" / "intro.html").exists()
 
 
-def test_broken_citation_fails_with_key(project):
+def build_with_intro_line(project, line):
+    """Append one line of MyST to the introduction and build the small book."""
     small_toc(project, ["book/bibliography"])
     intro = project / "book" / "intro.md"
-    intro.write_text(intro.read_text() + "\nSee {cite:p}`no-such-paper-2099`.\n")
-    code, log = build(project)
+    intro.write_text(intro.read_text() + "\n" + line + "\n")
+    return build(project)
+
+
+def test_broken_citation_fails_with_key(project):
+    code, log = build_with_intro_line(project, "See {cite:p}`no-such-paper-2099`.")
     assert code != 0
     assert "no-such-paper-2099" in log
 
@@ -45,10 +53,7 @@ def test_raising_cell_fails_with_exception(project):
 
 
 def test_sphinx_warning_fails(project):
-    small_toc(project, ["book/bibliography"])
-    intro = project / "book" / "intro.md"
-    intro.write_text(intro.read_text() + "\nA link to [nowhere](missing-page.md).\n")
-    code, log = build(project)
+    code, log = build_with_intro_line(project, "A link to [nowhere](missing-page.md).")
     assert code != 0
     assert "missing-page" in log
 
@@ -57,9 +62,8 @@ def test_bad_data_stops_before_any_notebook(project):
     claims = project / "data" / "claims.csv"
     lines = claims.read_text().splitlines(keepends=True)
     header = lines[0].rstrip("\n").split(",")
-    cells = next(__import__("csv").reader([lines[1]]))
+    cells = next(csv.reader([lines[1]]))
     cells[header.index("value")] = "not-a-number"
-    import csv, io
     buf = io.StringIO()
     csv.writer(buf, lineterminator="\n").writerow(cells)
     lines[1] = buf.getvalue()
