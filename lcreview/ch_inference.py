@@ -17,13 +17,7 @@ import pandas as pd
 from lcreview import figures, kvcache, load
 from lcreview.text import QUAL_PREFIX, as_written
 
-# --- Hardware facts (vendor specifications, not paper claims) -------------------------------------
-# Used only where no claim row of quantity 'memory' (unit GB) names the same capacity for a GPU.
-A100_80GB_GB = 80   # NVIDIA A100 Tensor Core GPU datasheet: "A100 80GB ... GPU Memory 80GB HBM2e"
-H200_GB = 141       # NVIDIA H200 Tensor Core GPU datasheet: "GPU Memory 141GB" (HBM3e)
-RTX_4090_GB = 24    # NVIDIA GeForce RTX 4090 specifications: "24 GB GDDR6X"
-VENDOR_MEMORY_GB = {"A100 80GB": A100_80GB_GB, "H200": H200_GB, "RTX 4090": RTX_4090_GB}
-ACCELERATOR_LINES = ("A100 80GB", "H200")     # the two capacities drawn against the KV-cache curves
+# Hardware facts (vendor specifications, not paper claims) live in data/accelerators.csv.
 HOURS = {"hours": 1, "days": 24, "weeks": 7 * 24}
 
 BASELINE_ORDER = ["unoptimized-framework", "optimized-kernel", "full-attention", "same-model",
@@ -85,9 +79,10 @@ def capacity_gb(hardware, claims: pd.DataFrame):
     same = mem[mem["hardware"].fillna("").map(_norm) == _norm(hardware)]
     if len(same):
         return float(same.iloc[0]["value"]), f"claim {same.iloc[0]['id']}"
-    for name, gb in VENDOR_MEMORY_GB.items():
+    for _, acc in load.accelerators().iterrows():
+        name = acc["accelerator"]
         if _norm(name) in _norm(hardware) or _norm(hardware) in _norm(name):
-            return float(gb), f"vendor specification of {name}"
+            return float(acc["memory_gb"]), f"vendor specification of {name}"
     return None, ""
 
 
@@ -96,8 +91,8 @@ def accelerator_lines(claims: pd.DataFrame) -> pd.DataFrame:
     mem = claims[(claims["quantity"] == "memory") & (claims["unit"] == "GB")]
     gpu = mem[np.array([f"{v:g}G" in str(h) for v, h in zip(mem["value"], mem["hardware"])], dtype=bool)]
     rows = []
-    for name in ACCELERATOR_LINES:
-        gb = VENDOR_MEMORY_GB[name]
+    drawn = load.accelerators()
+    for name, gb in zip(drawn.loc[drawn["kv_figure"], "accelerator"], drawn.loc[drawn["kv_figure"], "memory_gb"]):
         hits = gpu[gpu["value"] == gb]
         if len(hits):
             hw = "; ".join(dict.fromkeys(hits["hardware"]))

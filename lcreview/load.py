@@ -96,3 +96,7 @@ def model_configs() -> pd.DataFrame:
 
 def benchmarks() -> pd.DataFrame:
     return table("benchmarks")
+
+
+def accelerators() -> pd.DataFrame:
+    return table("accelerators")

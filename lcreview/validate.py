@@ -372,8 +372,9 @@ def main(argv: list[str] | None = None) -> int:
     from lcreview import paths
     root = Path(args.root or paths.ROOT)
     counts = []
-    for name in ("papers", "claims", "model_configs", "benchmarks"):
-        with open(root / "data" / f"{name}.csv", encoding="utf-8") as fh:
-            counts.append(f"{sum(1 for _ in csv.DictReader(fh))} {name.replace('_', ' ')}")
+    pkg = json.loads((root / "data" / "datapackage.json").read_text(encoding="utf-8"))
+    for res in pkg["resources"]:
+        with open(root / res["path"], encoding="utf-8") as fh:
+            counts.append(f"{sum(1 for _ in csv.DictReader(fh))} {res['name'].replace('_', ' ')}")
     print("check: OK - " + ", ".join(counts) + ", references.bib")
     return 0
