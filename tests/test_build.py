@@ -3,6 +3,10 @@ from __future__ import annotations
 
 import csv
 import io
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import nbformat
 import yaml
@@ -72,3 +76,16 @@ def test_bad_data_stops_before_any_notebook(project):
     assert code != 0
     assert "data/claims.csv:2: column value:" in log
     assert "execute:" not in log
+
+
+def test_plain_jupyter_book_build_works(project):
+    """The root _config.yml alone (execute_notebooks: force) builds the whole book strictly."""
+    env = dict(os.environ, LCREVIEW_ROOT=str(project), PYTHONPATH=str(project))
+    env.pop("LCREVIEW_SITE_SRC", None)
+    jb = Path(sys.executable).parent / "jupyter-book"
+    proc = subprocess.run([str(jb), "build", str(project), "-W", "-n", "--keep-going"],
+                          capture_output=True, text=True, env=env, cwd=project)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    html = project / "_build" / "html"
+    assert (html / "notebooks" / "extension.html").exists()
+    assert list((html / "_images").glob("*.png")), "no figure reached the site"
