@@ -33,7 +33,9 @@ SITE_STAMP = "site-stamp.json"
 TRACE = "import json, lcreview.load as _l; print('LCREVIEW-READ ' + json.dumps(sorted(_l.READ)))"
 
 
-SOURCES = ["_config.yml", "_toc.yml", "references.bib", "CHANGELOG.md", "book", "notebooks", "data", "lcreview"]
+BOOK_FILES = ["_toc.yml", "references.bib", "CHANGELOG.md"]     # copied as they are into the staging folder
+BOOK_DIRS = ["book", "notebooks", "data"]                        # mirrored, notebooks executed
+SOURCES = ["_config.yml", *BOOK_FILES, *BOOK_DIRS, "lcreview"]
 
 
 def copy_sources(root: Path, dest: Path) -> Path:
@@ -107,16 +109,16 @@ def staged_config(root: Path) -> bytes:
 def mirror(root: Path, site: Path, notebooks: list[str]) -> list[str]:
     """Copy every source except notebooks into the staging folder; drop stale files."""
     wanted: dict[str, bytes] = {"_config.yml": staged_config(root)}
-    for name in ("_toc.yml", "references.bib", "CHANGELOG.md"):
+    for name in BOOK_FILES:
         wanted[name] = (root / name).read_bytes()
-    for folder in ("book", "notebooks", "data"):
+    for folder in BOOK_DIRS:
         for p in sorted((root / folder).rglob("*")):
             rel = str(p.relative_to(root))
             if p.is_file() and p.suffix != ".ipynb" and ".ipynb_checkpoints" not in rel and "__pycache__" not in rel:
                 wanted[rel] = p.read_bytes()
     changed = [rel for rel, data in wanted.items() if write_if_changed(site / rel, data)]
     keep = set(wanted) | set(notebooks)
-    for folder in ("book", "notebooks", "data"):
+    for folder in BOOK_DIRS:
         for p in sorted((site / folder).rglob("*"), reverse=True) if (site / folder).exists() else []:
             rel = str(p.relative_to(site))
             if p.is_file() and rel not in keep:

@@ -8,7 +8,6 @@ from pathlib import Path
 
 ROOT = Path(os.environ.get("LCREVIEW_ROOT") or Path(__file__).resolve().parent.parent)
 DATA = ROOT / "data"
-BIB = ROOT / "references.bib"
 
 
 def site_src() -> Path:
