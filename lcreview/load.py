@@ -50,7 +50,7 @@ def vocabulary() -> dict:
 def table(name: str) -> pd.DataFrame:
     """Read one resource with the types its schema declares."""
     res = resource(name)
-    path = _record(paths.ROOT / res["path"])
+    path = _record(paths.DATA / res["path"])
     df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
     for field in res["schema"]["fields"]:
         col, kind = field["name"], field["type"]

@@ -64,8 +64,8 @@ class _Table:
 
     def __init__(self, root: Path, res: dict, problems: list[Problem]):
         self.res, self.problems = res, problems
-        self.path = root / res["path"]
-        self.file = res["path"]
+        self.path = root / "data" / res["path"]
+        self.file = "data/" + res["path"]
         self.fields = {f["name"]: f for f in res["schema"]["fields"]}
         self.rows: list[tuple[int, dict]] = []
         self.ok = self._read()
@@ -374,7 +374,7 @@ def main(argv: list[str] | None = None) -> int:
     counts = []
     pkg = json.loads((root / "data" / "datapackage.json").read_text(encoding="utf-8"))
     for res in pkg["resources"]:
-        with open(root / res["path"], encoding="utf-8") as fh:
+        with open(root / "data" / res["path"], encoding="utf-8") as fh:
             counts.append(f"{sum(1 for _ in csv.DictReader(fh))} {res['name'].replace('_', ' ')}")
     print("check: OK - " + ", ".join(counts) + ", references.bib")
     return 0
