@@ -1,6 +1,6 @@
 """House style and publishing of figures and tables.
 
-``Page(name).publish(fig, ...)`` writes the figure (PNG) and exactly the data
+``Page(name).publish(fig, ...)`` writes the figure (SVG, text as text) and exactly the data
 it plots (CSV) under ``_generated/<page>/`` of the folder the book is built
 from, and returns an object that renders in the book as a numbered figure
 with caption, citations, alt text, a download link and a collapsed table of
@@ -22,32 +22,9 @@ import pandas as pd  # noqa: E402
 
 from lcreview import load, paths  # noqa: E402
 
-# Okabe-Ito, safe for colour-blind readers; one fixed colour per theme.
-THEME_COLORS = {
-    "extension": "#0072B2", "benchmark": "#E69F00", "inference": "#009E73",
-    "training": "#D55E00", "alignment": "#CC79A7", "rag-memory": "#56B4E9",
-    "survey": "#7F7F7F",
-}
-NEUTRAL = "#444444"
-DPI = 200          # crisp on high-density screens
+from lcreview.plots import MIN_PT, NEUTRAL, THEME_COLORS, WIDTH, style, theme_color  # noqa: E402,F401
+
 MAX_BYTES = 200_000
-
-STYLE = {
-    "figure.facecolor": "white", "axes.facecolor": "white", "savefig.facecolor": "white",
-    "figure.figsize": (7.2, 4.2), "figure.dpi": 100, "font.size": 9.5,
-    "axes.spines.top": False, "axes.spines.right": False, "axes.grid": True,
-    "grid.color": "#e6e6e6", "grid.linewidth": 0.6, "axes.axisbelow": True,
-    "axes.titlesize": 10.5, "axes.titleweight": "bold", "axes.titlelocation": "left",
-    "legend.frameon": False, "svg.fonttype": "none",
-}
-
-
-def style() -> None:
-    plt.rcParams.update(STYLE)
-
-
-def theme_color(theme) -> str:
-    return THEME_COLORS.get(theme, NEUTRAL)
 
 
 def md_escape(text) -> str:
@@ -58,26 +35,6 @@ def md_escape(text) -> str:
 def cite(keys: Iterable[str]) -> str:
     keys = sorted(dict.fromkeys(k for k in keys if isinstance(k, str) and k))
     return "{cite:p}`" + ",".join(keys) + "`" if keys else ""
-
-
-def fmt_tokens(n: float) -> str:
-    """400000 -> '400K', 1048576 -> '1M' (binary when exact)."""
-    n = float(n)
-    for base in (1024, 1000):
-        for unit, power in (("M", 2), ("K", 1)):
-            v = n / base ** power
-            if v >= 1 and abs(v - round(v)) < 1e-9:
-                return f"{int(round(v))}{unit}"
-    if n >= 1e6:
-        return f"{n / 1e6:.3g}M"
-    if n >= 1e3:
-        return f"{n / 1e3:.3g}K"
-    return f"{n:g}"
-
-
-def token_axis(axis) -> None:
-    """Log axis labelled 1K, 4K, 128K, 1M ..."""
-    axis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: fmt_tokens(v)))
 
 
 def _cell(value) -> str:
@@ -125,43 +82,67 @@ def html_table(frame: pd.DataFrame, links: dict[str, str] | None = None, classes
     return "".join(out)
 
 
-def _png(fig) -> bytes:
-    """The figure at DPI on white, as a 256-colour palette PNG when that is smaller."""
-    import io
+def _texts(fig, renderer):
+    """The texts ``fig`` actually draws, with their boxes in display pixels.
 
-    from PIL import Image
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=DPI, bbox_inches="tight", facecolor="white")
-    full = buf.getvalue()
-    small = io.BytesIO()
-    image = Image.open(io.BytesIO(full)).convert("RGB")
-    image.quantize(colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE).save(
-        small, format="png", optimize=True)
-    return small.getvalue() if len(small.getvalue()) < len(full) else full
-
-
-def save_png(fig, path: Path, limit: int = int(0.95 * MAX_BYTES)) -> int:
-    """Save ``fig``; shrink it uniformly (canvas, text, lines, markers) while it exceeds ``limit``.
-
-    Charts hold a few hundred colours, so the palette PNG looks the same at a
-    third of the size; the shrinking only matters when a figure grows with
-    many new rows, and keeps it within the page budget. Returns the size.
+    Tick labels are taken from the ticks drawn at the current limits (an axis
+    keeps spare tick objects that are never drawn).
     """
-    from matplotlib.lines import Line2D
     from matplotlib.text import Text
-    data = _png(fig)
-    for _ in range(5):
-        if len(data) <= limit:
-            break
-        k = (limit / len(data)) ** 0.5 * 0.95
-        fig.set_size_inches(fig.get_size_inches() * k)
-        for t in fig.findobj(Text):
-            t.set_fontsize(t.get_fontsize() * k)
-        for line in fig.findobj(Line2D):
-            line.set_markersize(line.get_markersize() * k)
-            line.set_linewidth(line.get_linewidth() * k)
-        data = _png(fig)
+    spare, drawn = set(), []
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            for tick in axis.majorTicks + axis.minorTicks:
+                spare.update((tick.label1, tick.label2))
+            if ax.get_visible() and axis.get_visible():
+                for tick in axis._update_ticks():
+                    drawn += [lab for lab in (tick.label1, tick.label2) if lab.get_visible()]
+    texts = [t for t in fig.findobj(Text) if t not in spare and t.get_visible()
+             and (t.axes is None or t.axes.get_visible())] + drawn
+    return [(t, t.get_window_extent(renderer)) for t in texts if t.get_text().strip()]
+
+
+def legibility(fig) -> list[str]:
+    """What makes ``fig`` hard to read where it is shown; empty when nothing does.
+
+    Checks: width is :data:`WIDTH` inches (drawn for the column); no text smaller
+    than :data:`MIN_PT`; no text cut by the figure's edge; no two texts overlapping.
+    """
+    problems = []
+    w, h = fig.get_size_inches()
+    if abs(w - WIDTH) > 0.01:
+        problems.append(f"figure is {w:.2f} in wide; draw it {WIDTH} in wide (the content column)")
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    texts = _texts(fig, renderer)
+    W, H = fig.bbox.width, fig.bbox.height
+    boxes = []
+    for t, bb in texts:
+        label = " ".join(t.get_text().split())[:60]
+        if t.get_fontsize() < MIN_PT - 1e-6:
+            problems.append(f"text {label!r} is {t.get_fontsize():.1f} pt; the smallest allowed is {MIN_PT} pt")
+        if bb.x0 < -1 or bb.y0 < -1 or bb.x1 > W + 1 or bb.y1 > H + 1:
+            problems.append(f"text {label!r} is cut by the figure's edge")
+        boxes.append((bb.x0 + 0.5, bb.y0 + 0.5, bb.x1 - 0.5, bb.y1 - 0.5, label))
+    if boxes:
+        import numpy as np
+        arr = np.array([b[:4] for b in boxes])
+        x0, y0, x1, y1 = arr.T
+        ox = np.minimum(x1[:, None], x1[None, :]) - np.maximum(x0[:, None], x0[None, :])
+        oy = np.minimum(y1[:, None], y1[None, :]) - np.maximum(y0[:, None], y0[None, :])
+        hit = np.triu((ox > 0) & (oy > 0), k=1)
+        for i, j in zip(*np.nonzero(hit)):
+            problems.append(f"texts {boxes[i][4]!r} and {boxes[j][4]!r} overlap")
+    return problems
+
+
+def save_svg(fig, path: Path) -> int:
+    """Save ``fig`` as SVG with text kept as text, on white, exactly as sized. Returns bytes written."""
+    import io
+    buf = io.StringIO()
+    fig.savefig(buf, format="svg", facecolor="white", metadata={"Date": None})
     plt.close(fig)
+    data = buf.getvalue().encode("utf-8")
     path.write_bytes(data)
     return len(data)
 
@@ -175,10 +156,10 @@ class Published:
     def _repr_markdown_(self) -> str:
         return self.markdown
 
-    def _repr_png_(self):
+    def _repr_svg_(self):
         # Only outside the build, so JupyterLab users see the figure too.
         if self.image is not None and not os.environ.get("LCREVIEW_SITE_SRC"):
-            return self.image.read_bytes()
+            return self.image.read_text(encoding="utf-8")
         return None
 
 
@@ -218,17 +199,20 @@ class Page:
         self._claim(name)
         if not alt or "Figure size" in alt:
             raise ValueError(f"figure {name!r} needs real alt text")
-        png = self.folder / f"{name}.png"
-        save_png(fig, png)
-        size = png.stat().st_size
+        problems = legibility(fig)
+        if problems:
+            plt.close(fig)
+            raise ValueError(f"figure {self.name}/{name} is not legible:\n  " + "\n  ".join(problems))
+        svg = self.folder / f"{name}.svg"
+        size = save_svg(fig, svg)
         if size > MAX_BYTES:
             raise ValueError(f"figure {name!r} is {size} bytes; the limit is {MAX_BYTES}")
         keys = list(papers) if papers is not None else list(data.get("paper", []))
         sources = cite(keys)
         text = caption.strip() + (f" Sources: {sources}." if sources else "")
         alt_clean = " ".join(str(alt).split()).replace('"', "'")
-        md = [f"```{{figure}} /_generated/{self.name}/{name}.png",
-              f":name: fig-{self.name}-{name}", f":alt: {alt_clean}", ":width: 100%", "",
+        md = [f"```{{figure}} /_generated/{self.name}/{name}.svg",
+              f":name: fig-{self.name}-{name}", f":alt: {alt_clean}", ":width: 100%", ":figclass: lcr-fig", "",
               text, "```", ""]
         links = [self._download(name, data, f"Data behind this figure (CSV, {len(data)} rows)")]
         md.append(" · ".join(links) + (f" · {note}" if note else ""))
@@ -236,7 +220,7 @@ class Page:
         if evidence is not None and len(evidence):
             md.append(evidence_html(evidence, f"Evidence: the {len(evidence)} reported numbers behind this figure"))
             md.append("")
-        return Published("\n".join(md), png)
+        return Published("\n".join(md), svg)
 
     def table(self, frame: pd.DataFrame, name: str, caption: str, links: dict[str, str] | None = None,
               papers: Iterable[str] | None = None) -> Published:
