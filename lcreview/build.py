@@ -88,6 +88,35 @@ def toc_files(root: Path) -> list[str]:
     return out
 
 
+def front_matter(path: Path) -> dict:
+    """The YAML front matter of a Markdown file, or {} when it has none."""
+    text = path.read_text(encoding="utf-8")
+    if not text.startswith("---\n"):
+        return {}
+    end = text.find("\n---", 4)
+    meta = yaml.safe_load(text[4:end]) if end > 0 else None
+    return meta if isinstance(meta, dict) else {}
+
+
+def is_notebook(path: Path) -> bool:
+    """An .ipynb, or a MyST Markdown notebook (an .md whose front matter names a kernelspec)."""
+    return path.suffix == ".ipynb" or (path.suffix == ".md" and "kernelspec" in front_matter(path))
+
+
+def staged_name(rel: str) -> str:
+    """Where a notebook's executed copy goes in the staging folder: same path, as .ipynb."""
+    return str(Path(rel).with_suffix(".ipynb"))
+
+
+def read_notebook(path: Path):
+    """A notebook node from an .ipynb or a MyST Markdown notebook (through jupytext)."""
+    if path.suffix == ".md":
+        import jupytext
+        return jupytext.read(path, fmt="md:myst")
+    import nbformat
+    return nbformat.read(path, as_version=4)
+
+
 def write_if_changed(dest: Path, data: bytes) -> bool:
     if dest.exists() and dest.read_bytes() == data:
         return False
@@ -114,10 +143,11 @@ def mirror(root: Path, site: Path, notebooks: list[str]) -> list[str]:
     for folder in BOOK_DIRS:
         for p in sorted((root / folder).rglob("*")):
             rel = str(p.relative_to(root))
-            if p.is_file() and p.suffix != ".ipynb" and ".ipynb_checkpoints" not in rel and "__pycache__" not in rel:
+            if (p.is_file() and ".ipynb_checkpoints" not in rel and "__pycache__" not in rel
+                    and not is_notebook(p)):
                 wanted[rel] = p.read_bytes()
     changed = [rel for rel, data in wanted.items() if write_if_changed(site / rel, data)]
-    keep = set(wanted) | set(notebooks)
+    keep = set(wanted) | {staged_name(nb) for nb in notebooks}
     for folder in BOOK_DIRS:
         for p in sorted((site / folder).rglob("*"), reverse=True) if (site / folder).exists() else []:
             rel = str(p.relative_to(site))
@@ -134,7 +164,7 @@ def execute(root: Path, site: Path, nb_rel: str, timeout: int) -> dict:
     from nbclient.exceptions import CellExecutionError
 
     src = root / nb_rel
-    nb = nbformat.read(src, as_version=4)
+    nb = read_notebook(src)
     page = Path(nb_rel).stem
     shutil.rmtree(site / "_generated" / page, ignore_errors=True)
     env_backup = dict(os.environ)
@@ -169,7 +199,8 @@ def execute(root: Path, site: Path, nb_rel: str, timeout: int) -> dict:
         os.environ.clear()
         os.environ.update(env_backup)
     nb.metadata.pop("widgets", None)
-    write_if_changed(site / nb_rel, nbformat.writes(nb).encode())
+    nb.metadata.pop("jupytext", None)
+    write_if_changed(site / staged_name(nb_rel), nbformat.writes(nb).encode())
     return {"source": sha(src), "deps": {r: sha(root / r) for r in reads if (root / r).exists()}}
 
 
@@ -177,7 +208,7 @@ def stale(root: Path, site: Path, nb_rel: str, entry: dict | None, pkg: str) -> 
     """Why a notebook must run again, or None."""
     if entry is None:
         return "never executed"
-    if not (site / nb_rel).exists():
+    if not (site / staged_name(nb_rel)).exists():
         return "executed copy missing"
     if entry.get("package") != pkg:
         return "lcreview package changed"
@@ -197,6 +228,34 @@ def _run_one(args):
         return nb_rel, entry, None, time.perf_counter() - t0
     except Exception as exc:  # reported by the caller, with the notebook's name
         return nb_rel, None, str(exc), time.perf_counter() - t0
+
+
+def execute_all(root: Path, site: Path, todo: list[str], state: dict, pkg: str, jobs: int, timeout: int,
+                out=print) -> list[str]:
+    """Execute notebooks (``jobs`` at a time) into the staging folder; update ``state``; return the failures."""
+    reports = site.parent / "reports"
+    reports.mkdir(parents=True, exist_ok=True)
+    work = [(str(root), str(site), nb, timeout) for nb in todo]
+    if jobs > 1 and len(todo) > 1:
+        with cf.ProcessPoolExecutor(max_workers=jobs) as pool:
+            results = list(pool.map(_run_one, work))
+    else:
+        results = [_run_one(w) for w in work]
+    failures = []
+    for nb_rel, entry, error, seconds in results:
+        log = reports / (Path(nb_rel).stem + ".log")
+        if error:
+            failures.append(nb_rel)
+            log.write_text(error)
+            state.pop(nb_rel, None)
+            out(f"error: {error.splitlines()[0]} (full report: {log.relative_to(root)})")
+        else:
+            out(f"{nb_rel}: ok in {seconds:.1f} s")
+            entry["package"] = pkg
+            entry["seconds"] = round(seconds, 2)
+            state[nb_rel] = entry
+            log.write_text(f"ok in {seconds:.1f}s; read: {', '.join(sorted(entry['deps']))}\n")
+    return failures
 
 
 def site_digest(site: Path) -> str:
@@ -225,7 +284,7 @@ def build(root: Path, jobs: int | None = None, force: bool = False, timeout: int
             out(f"book: not built: {len(problems)} data problem(s); run make check")
             return 1
     files = toc_files(root)
-    notebooks = [f for f in files if f.endswith(".ipynb")]
+    notebooks = [f for f in files if is_notebook(root / f)]
     site.mkdir(parents=True, exist_ok=True)
     reports.mkdir(parents=True, exist_ok=True)
     changed = mirror(root, site, notebooks)
@@ -243,26 +302,7 @@ def build(root: Path, jobs: int | None = None, force: bool = False, timeout: int
             todo.append(nb)
             out(f"execute: {nb} ({why})")
     state = {k: v for k, v in state.items() if k in notebooks}
-    failures = []
-    if todo:
-        work = [(str(root), str(site), nb, timeout) for nb in todo]
-        if jobs > 1 and len(todo) > 1:
-            with cf.ProcessPoolExecutor(max_workers=jobs) as pool:
-                results = list(pool.map(_run_one, work))
-        else:
-            results = [_run_one(w) for w in work]
-        for nb_rel, entry, error, seconds in results:
-            log = reports / (Path(nb_rel).stem + ".log")
-            if error:
-                failures.append(nb_rel)
-                log.write_text(error)
-                state.pop(nb_rel, None)
-                out(f"error: {error.splitlines()[0]} (full report: {log.relative_to(root)})")
-            else:
-                entry["package"] = pkg
-                entry["seconds"] = round(seconds, 2)
-                state[nb_rel] = entry
-                log.write_text(f"ok in {seconds:.1f}s; read: {', '.join(sorted(entry['deps']))}\n")
+    failures = execute_all(root, site, todo, state, pkg, jobs, timeout, out)
     state_path.write_text(json.dumps(state, indent=1, sort_keys=True))
     if failures:
         out(f"book: not built: {len(failures)} notebook(s) failed: {', '.join(failures)}")
@@ -295,6 +335,39 @@ def build(root: Path, jobs: int | None = None, force: bool = False, timeout: int
     out(f"book: built {pages} pages ({len(todo)} notebook(s) executed, {len(notebooks) - len(todo)} reused) "
         f"in {time.perf_counter() - t_start:.1f}s; open {html_index}")
     return 0
+
+
+def run(root: Path, files: list[str], jobs: int | None = None, timeout: int = 600, out=print) -> int:
+    """Execute the given chapters into the staging folder as the build does (no Sphinx); list what they wrote."""
+    root = root.resolve()
+    site = root / "_build" / "site-src"
+    todo = []
+    for name in files:
+        path = Path(name).resolve()
+        if not path.is_relative_to(root) or not path.is_file() or not is_notebook(path):
+            out(f"{name}: not a notebook of this book (an .ipynb, or an .md with a kernelspec in its front matter)")
+            return 2
+        todo.append(str(path.relative_to(root)))
+    state_path = root / "_build" / STATE
+    state = json.loads(state_path.read_text()) if state_path.exists() else {}
+    failures = execute_all(root, site, todo, state, package_hash(root), jobs or default_jobs(), timeout, out)
+    state_path.write_text(json.dumps(state, indent=1, sort_keys=True))
+    for nb_rel in todo:
+        folder = site / "_generated" / Path(nb_rel).stem
+        written = sorted(p for p in folder.rglob("*") if p.is_file()) if folder.exists() else []
+        out(f"{nb_rel}: wrote {site / staged_name(nb_rel)}" + "".join(f"\n  {p}" for p in written))
+    return 1 if failures else 0
+
+
+def run_main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m lcreview run",
+                                     description="Execute chapters into _build/site-src as make book does, without Sphinx.")
+    parser.add_argument("files", nargs="+", help="chapters, e.g. notebooks/inference.md")
+    parser.add_argument("--jobs", type=int, default=default_jobs(), help="chapters executed at once")
+    parser.add_argument("--timeout", type=int, default=600, help="seconds per cell")
+    args = parser.parse_args(argv)
+    from lcreview import paths
+    return run(paths.ROOT, args.files, jobs=args.jobs, timeout=args.timeout)
 
 
 def default_jobs() -> int:
