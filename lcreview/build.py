@@ -4,8 +4,8 @@
 2. Mirror the book's sources into ``_build/site-src`` (a file is rewritten
    only when its content changed, so Sphinx re-reads only what changed).
 3. Execute each notebook of the table of contents with nbclient when its
-   source, the package, or any file it read last time (recorded through
-   :data:`lcreview.load.READ`) has changed; write the executed copy into the
+   source, the package, or any file it read last time (``lcreview.load``
+   appends each file it reads to the file named by ``LCREVIEW_READS``) has changed; write the executed copy into the
    staging folder. The stock MyST-NB cache keys on code cells only and would
    keep a figure drawn from an old CSV.
 4. Run ``jupyter-book build`` on the staging folder, strictly
@@ -30,7 +30,6 @@ import yaml
 
 STATE = "exec-state.json"
 SITE_STAMP = "site-stamp.json"
-TRACE = "import json, lcreview.load as _l; print('LCREVIEW-READ ' + json.dumps(sorted(_l.READ)))"
 
 
 BOOK_FILES = ["_toc.yml", "references.bib", "CHANGELOG.md"]     # copied as they are into the staging folder
@@ -167,37 +166,23 @@ def execute(root: Path, site: Path, nb_rel: str, timeout: int) -> dict:
     nb = read_notebook(src)
     page = Path(nb_rel).stem
     shutil.rmtree(site / "_generated" / page, ignore_errors=True)
-    env_backup = dict(os.environ)
-    os.environ.update({"LCREVIEW_ROOT": str(root), "LCREVIEW_SITE_SRC": str(site),
-                       "PYTHONPATH": str(root) + os.pathsep + os.environ.get("PYTHONPATH", ""),
-                       "MPLBACKEND": "Agg"})
+    reports = site.parent / "reports"
+    reports.mkdir(parents=True, exist_ok=True)
+    reads_log = reports / f"{page}.reads"
+    reads_log.write_text("")
+    env = {**os.environ, "LCREVIEW_ROOT": str(root), "LCREVIEW_SITE_SRC": str(site), "LCREVIEW_READS": str(reads_log),
+           "PYTHONPATH": os.pathsep.join(filter(None, [str(root), os.environ.get("PYTHONPATH")])), "MPLBACKEND": "Agg"}
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3", allow_errors=False,
                             resources={"metadata": {"path": str(src.parent)}})
-    reads: list[str] = []
-    kernel_log = site.parent / "reports" / f"{page}.kernel.log"
-    kernel_log.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        with open(kernel_log, "w") as klog, client.setup_kernel(stderr=klog):
-            try:
-                for index, cell in enumerate(nb.cells):
-                    client.execute_cell(cell, index)
-            except CellExecutionError as exc:
-                name = getattr(exc, "ename", "Error")
-                value = getattr(exc, "evalue", str(exc).splitlines()[-1] if str(exc) else "")
-                raise RuntimeError(f"{nb_rel}: cell {index + 1} raised {name}: {value}\n{exc}") from None
-            trace = nbformat.v4.new_code_cell(TRACE)
-            nb.cells.append(trace)
-            try:
-                client.execute_cell(trace, len(nb.cells) - 1)
-            finally:
-                nb.cells.pop()
-            for out in trace.get("outputs", []):
-                for line in out.get("text", "").splitlines():
-                    if line.startswith("LCREVIEW-READ "):
-                        reads = json.loads(line[len("LCREVIEW-READ "):])
-    finally:
-        os.environ.clear()
-        os.environ.update(env_backup)
+    with open(reports / f"{page}.kernel.log", "w") as klog, client.setup_kernel(env=env, stderr=klog):
+        try:
+            for index, cell in enumerate(nb.cells):
+                client.execute_cell(cell, index)
+        except CellExecutionError as exc:
+            name = getattr(exc, "ename", "Error")
+            value = getattr(exc, "evalue", str(exc).splitlines()[-1] if str(exc) else "")
+            raise RuntimeError(f"{nb_rel}: cell {index + 1} raised {name}: {value}\n{exc}") from None
+    reads = sorted(set(reads_log.read_text(encoding="utf-8").split()))
     nb.metadata.pop("widgets", None)
     nb.metadata.pop("jupytext", None)
     write_if_changed(site / staged_name(nb_rel), nbformat.writes(nb).encode())

@@ -1,13 +1,16 @@
 """Read the tables of ``data/`` into typed pandas DataFrames.
 
 Types come from ``data/datapackage.json``. Every file read is recorded in
-:data:`READ`, so the build knows which notebook depends on which file.
+:data:`READ` and, when ``LCREVIEW_READS`` names a file (the build sets it for
+each chapter's kernel), appended there, so the build knows which chapter
+depends on which file.
 Loading never writes; run ``make check`` (:mod:`lcreview.validate`) for
 row-level diagnostics -- loading assumes the data passed it.
 """
 from __future__ import annotations
 
 import json
+import os
 from functools import lru_cache
 from pathlib import Path
 
@@ -19,7 +22,12 @@ READ: set[str] = set()
 
 
 def _record(path: Path) -> Path:
-    READ.add(paths.rel(path))
+    rel = paths.rel(path)
+    log = os.environ.get("LCREVIEW_READS")
+    if log and rel not in READ:
+        with open(log, "a", encoding="utf-8") as fh:
+            fh.write(rel + "\n")
+    READ.add(rel)
     return path
 
 
