@@ -87,6 +87,28 @@ def as_factor(value, unit) -> float:
     return np.nan
 
 
+BASELINE_ORDER = ["unoptimized-framework", "optimized-kernel", "full-attention", "same-model",
+                  "prior-methods", "other-model", "shorter-input"]
+
+
+def relative(claims: pd.DataFrame, quantities) -> pd.DataFrame:
+    """Relative claims of ``quantities`` with a baseline kind, as factors over their baseline.
+
+    ``factor`` (and ``factor_high`` for ranges) come from :func:`as_factor`;
+    ``converted`` marks a percentage turned into a factor. Sorted by baseline
+    kind (:data:`BASELINE_ORDER`), then largest factor first.
+    """
+    rows = claims[claims["quantity"].isin(quantity(*quantities)) & claims["unit"].isin(["x", "%"])
+                  & claims["baseline_kind"].notna()].copy()
+    rows["factor"] = [as_factor(v, u) for v, u in zip(rows["value"], rows["unit"])]
+    rows["factor_high"] = [as_factor(v, u) if pd.notna(v) else np.nan for v, u in zip(rows["value_high"], rows["unit"])]
+    rows["converted"] = rows["unit"].eq("%")
+    rows = rows[np.isfinite(rows["factor"])]
+    order = {k: i for i, k in enumerate(BASELINE_ORDER)}
+    rows["kind_order"] = rows["baseline_kind"].map(order).fillna(len(order))
+    return rows.sort_values(["kind_order", "factor"], ascending=[True, False]).reset_index(drop=True)
+
+
 # ----------------------------------------------------------------------------- training compute
 
 def _norm(text) -> str:

@@ -116,6 +116,14 @@ def spans_orders(values, factor: float = 30) -> bool:
     return len(v) > 1 and (v > 0).all() and v.max() / v.min() >= factor
 
 
+def panel_title(ax, text: str, width: int = 78) -> None:
+    """A panel title starting at the figure's left edge (over the row labels), so long titles fit."""
+    from matplotlib.transforms import blended_transform_factory
+    ax.set_title(" ")                     # reserves the title's height in the constrained layout
+    ax.text(0.005, 1.0, shorten(text, width), transform=blended_transform_factory(ax.figure.transFigure, ax.transAxes),
+            ha="left", va="bottom", fontsize=plt.rcParams["axes.titlesize"], fontweight="bold")
+
+
 # ----------------------------------------------------------------------------- legends
 
 def theme_handles(themes: dict[str, str], present) -> list:
@@ -211,7 +219,59 @@ def facets(groups: list[tuple[str, pd.DataFrame]], label_of, color_of=lambda r: 
     fig, axes = new(sum(heights) + extra, nrows=len(groups), gridspec_kw={"height_ratios": heights})
     for ax, (title, g) in zip(axes[:, 0], groups):
         value_rows(ax, g, label_of, color_of, text_of, log=log_of(g), xlabel=xlabel_of(g))
-        ax.set_title(shorten(title, 70))
+        panel_title(ax, title)
     if legend:
         legend_above(fig, legend)
     return fig
+
+
+# ----------------------------------------------------------------------------- chart kind: factors by baseline
+
+def baseline_title(kind: str) -> str:
+    """'Baseline: unoptimized framework (e.g. Hugging Face transformers)' from the vocabulary."""
+    import re
+
+    from lcreview import load
+    desc = load.vocabulary()["baseline-kinds"].get(kind, "")
+    m = re.search(r"\(for example ([^)]*)\)", desc)
+    return "Baseline: " + kind.replace("-", " ") + (f" (e.g. {m.group(1)})" if m else "")
+
+
+def factor_text(r) -> str:
+    """The number as written, plus the factor when it was a percentage: '60% = 2.5x'."""
+    text = as_written(r)
+    if r.get("converted"):
+        return f"{text} = {r['factor']:.2g}x"
+    return text if text.endswith("x") else text + "x"
+
+
+def baseline_panels(rows: pd.DataFrame, label_of, color_of=lambda r: NEUTRAL, xlabel: str = "factor over the "
+                    "panel's baseline (log scale)", legend: list | None = None, top: int = 12):
+    """Factors from :func:`lcreview.derive.relative`, one panel per baseline kind on a shared log axis.
+
+    A panel shows its ``top`` largest factors (the rest stay in the figure's CSV
+    and evidence table). Returns (figure, plotted rows).
+    """
+    groups, kept = [], []
+    for kind, g in rows.groupby("baseline_kind", sort=False):
+        g = g.nlargest(top, "factor")
+        kept.append(g)
+        groups.append((baseline_title(kind), g.assign(value=g["factor"], value_high=g["factor_high"])))
+    heights = [ROW_IN * len(g) + 0.55 for _, g in groups]
+    fig, axes = new(sum(heights) + 0.55 + (0.35 if legend else 0), nrows=len(groups), sharex=True,
+                    gridspec_kw={"height_ratios": heights})
+    hi = np.nanmax(np.r_[rows["factor"], rows["factor_high"].fillna(0)]) if len(rows) else 10
+    for ax, (title, g) in zip(axes[:, 0], groups):
+        value_rows(ax, g, label_of, color_of, text_of=factor_text, log=True)
+        panel_title(ax, title)
+    ax = axes[-1, 0]
+    ax.set_xlim(0.8, hi * 6)
+    ax.xaxis.set_major_locator(LogLocator(base=10, subs=(1, 3)))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}x"))
+    ax.set_xlabel(xlabel)
+    for a in axes[:, 0]:
+        a.axvline(1, color=MUTED, lw=0.8)
+    if legend:
+        legend_above(fig, legend)
+    plotted = pd.concat(kept) if kept else rows.iloc[:0]
+    return fig, plotted
