@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import argparse
+import ast
 import concurrent.futures as cf
 import hashlib
 import json
@@ -53,11 +54,62 @@ def sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def package_hash(root: Path) -> str:
-    h = hashlib.sha256()
-    for p in sorted((root / "lcreview").glob("*.py")):
-        h.update(p.name.encode() + b"\0" + p.read_bytes())
-    return h.hexdigest()
+def imported_modules(source: str) -> set[str] | None:
+    """Names of ``lcreview`` modules (or names inside them) some Python code imports; None if it does not parse.
+
+    Imports anywhere count (also inside functions), and a package is imported with any of its modules.
+    """
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return None
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names |= {a.name for a in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            base = ("lcreview" + (f".{node.module}" if node.module else "")) if node.level else node.module or ""
+            names |= {base} | {f"{base}.{a.name}" for a in node.names}
+    return {n for n in names if n == "lcreview" or n.startswith("lcreview.")}
+
+
+def module_files(root: Path, name: str) -> list[Path]:
+    """Candidate files of a dotted name: the module itself and every package above it."""
+    parts = name.split(".")
+    out = []
+    for i in range(1, len(parts) + 1):
+        base = root.joinpath(*parts[:i])
+        out += [base / "__init__.py", base.with_suffix(".py")]
+    return out
+
+
+def code_deps(root: Path, sources: list[str]) -> dict[str, str | None]:
+    """Package files the given code cells run, directly or through other lcreview modules, with their digests.
+
+    Conservative: code that does not parse depends on the whole package. A candidate that does not exist yet
+    (``from lcreview import x`` may one day mean ``lcreview/x.py``) is recorded as None.
+    """
+    from IPython.core.inputtransformer2 import TransformerManager
+    transform = TransformerManager().transform_cell
+    every = sorted((root / "lcreview").rglob("*.py"))
+    todo: list[Path] = []
+    for src in sources:
+        names = imported_modules(transform(src))
+        if names is None:
+            todo = every
+            break
+        todo += [f for n in sorted(names) for f in module_files(root, n)]
+    seen: dict[str, str | None] = {}
+    while todo:
+        f = todo.pop()
+        rel = str(f.relative_to(root))
+        if rel in seen or not (f.exists() or f.parent.joinpath("__init__.py").exists()):
+            continue
+        seen[rel] = sha(f) if f.exists() else None
+        if f.exists():
+            names = imported_modules(f.read_text(encoding="utf-8"))
+            todo += every if names is None else [g for n in sorted(names) for g in module_files(root, n)]
+    return seen
 
 
 def toc_files(root: Path) -> list[str]:
@@ -186,21 +238,20 @@ def execute(root: Path, site: Path, nb_rel: str, timeout: int) -> dict:
     nb.metadata.pop("widgets", None)
     nb.metadata.pop("jupytext", None)
     write_if_changed(site / staged_name(nb_rel), nbformat.writes(nb).encode())
-    return {"source": sha(src), "deps": {r: sha(root / r) for r in reads if (root / r).exists()}}
+    data = {r: sha(root / r) for r in reads if (root / r).is_file()}
+    return {"source": sha(src), "deps": {**data, **code_deps(root, [c.source for c in nb.cells if c.cell_type == "code"])}}
 
 
-def stale(root: Path, site: Path, nb_rel: str, entry: dict | None, pkg: str) -> str | None:
+def stale(root: Path, site: Path, nb_rel: str, entry: dict | None) -> str | None:
     """Why a notebook must run again, or None."""
     if entry is None:
         return "never executed"
     if not (site / staged_name(nb_rel)).exists():
         return "executed copy missing"
-    if entry.get("package") != pkg:
-        return "lcreview package changed"
     if entry.get("source") != sha(root / nb_rel):
         return "notebook changed"
     for dep, digest in entry.get("deps", {}).items():
-        if not (root / dep).exists() or sha(root / dep) != digest:
+        if (sha(root / dep) if (root / dep).is_file() else None) != digest:
             return f"{dep} changed"
     return None
 
@@ -215,8 +266,7 @@ def _run_one(args):
         return nb_rel, None, str(exc), time.perf_counter() - t0
 
 
-def execute_all(root: Path, site: Path, todo: list[str], state: dict, pkg: str, jobs: int, timeout: int,
-                out=print) -> list[str]:
+def execute_all(root: Path, site: Path, todo: list[str], state: dict, jobs: int, timeout: int, out=print) -> list[str]:
     """Execute notebooks (``jobs`` at a time) into the staging folder; update ``state``; return the failures."""
     reports = site.parent / "reports"
     reports.mkdir(parents=True, exist_ok=True)
@@ -236,7 +286,6 @@ def execute_all(root: Path, site: Path, todo: list[str], state: dict, pkg: str, 
             out(f"error: {error.splitlines()[0]} (full report: {log.relative_to(root)})")
         else:
             out(f"{nb_rel}: ok in {seconds:.1f} s")
-            entry["package"] = pkg
             entry["seconds"] = round(seconds, 2)
             state[nb_rel] = entry
             log.write_text(f"ok in {seconds:.1f}s; read: {', '.join(sorted(entry['deps']))}\n")
@@ -279,15 +328,14 @@ def build(root: Path, jobs: int | None = None, force: bool = False, timeout: int
             (out_dir / "html" / "_static" / rel[len("book/_static/"):]).unlink(missing_ok=True)
     state_path = out_dir / STATE
     state = json.loads(state_path.read_text()) if state_path.exists() and not force else {}
-    pkg = package_hash(root)
     todo = []
     for nb in notebooks:
-        why = "forced" if force else stale(root, site, nb, state.get(nb), pkg)
+        why = "forced" if force else stale(root, site, nb, state.get(nb))
         if why:
             todo.append(nb)
             out(f"execute: {nb} ({why})")
     state = {k: v for k, v in state.items() if k in notebooks}
-    failures = execute_all(root, site, todo, state, pkg, jobs, timeout, out)
+    failures = execute_all(root, site, todo, state, jobs, timeout, out)
     state_path.write_text(json.dumps(state, indent=1, sort_keys=True))
     if failures:
         out(f"book: not built: {len(failures)} notebook(s) failed: {', '.join(failures)}")
@@ -335,7 +383,7 @@ def run(root: Path, files: list[str], jobs: int | None = None, timeout: int = 60
         todo.append(str(path.relative_to(root)))
     state_path = root / "_build" / STATE
     state = json.loads(state_path.read_text()) if state_path.exists() else {}
-    failures = execute_all(root, site, todo, state, package_hash(root), jobs or default_jobs(), timeout, out)
+    failures = execute_all(root, site, todo, state, jobs or default_jobs(), timeout, out)
     state_path.write_text(json.dumps(state, indent=1, sort_keys=True))
     for nb_rel in todo:
         folder = site / "_generated" / Path(nb_rel).stem

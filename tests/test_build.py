@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import nbformat
+import pytest
 import yaml
 
 from conftest import build
@@ -89,3 +90,36 @@ def test_plain_jupyter_book_build_works(project):
     html = project / "_build" / "html"
     assert (html / "notebooks" / "extension.html").exists()
     assert list((html / "_images").glob("*.png")), "no figure reached the site"
+
+
+def fake_package(root, modules):
+    """A package lcreview/ under root with the given module sources."""
+    (root / "lcreview").mkdir(parents=True)
+    for name, src in modules.items():
+        (root / "lcreview" / f"{name}.py").write_text(src)
+    return root
+
+
+def deps(root, *cells):
+    from lcreview.build import code_deps
+    return {k for k, v in code_deps(root, list(cells)).items() if v}
+
+
+@pytest.mark.fast
+def test_code_deps_follow_imports_inside_the_package(tmp_path):
+    root = fake_package(tmp_path, {"__init__": "from lcreview import base\n", "base": "", "kv": "import math\n",
+                                   "chart": "def draw():\n    from .kv import size\n", "lone": ""})
+    everything = {f"lcreview/{n}.py" for n in ("__init__", "base", "kv", "chart", "lone")}
+    init = {"lcreview/__init__.py", "lcreview/base.py"}
+    assert deps(root, "import math") == set()
+    assert deps(root, "import lcreview as lcr") == init
+    assert deps(root, "%matplotlib inline\nfrom lcreview.chart import draw") == init | {"lcreview/chart.py", "lcreview/kv.py"}
+    assert deps(root, "x = 1", "from lcreview import lone, nothing") == init | {"lcreview/lone.py"}
+    assert deps(root, "this is not python (") == everything          # unsure: the whole package
+
+
+@pytest.mark.fast
+def test_code_deps_record_a_module_that_may_appear(tmp_path):
+    from lcreview.build import code_deps
+    root = fake_package(tmp_path, {"__init__": "name = 1\n"})
+    assert code_deps(root, ["from lcreview import name"])["lcreview/name.py"] is None
