@@ -158,7 +158,7 @@ def legend_above(fig, handles, ncol: int | None = None, **kw):
     if not handles:
         return None
     return fig.legend(handles=handles, loc="outside upper left", ncol=ncol or min(len(handles), 4),
-                      handletextpad=0.3, columnspacing=1.0, borderaxespad=0.2, **kw)
+                      handletextpad=0.6, columnspacing=1.2, borderaxespad=0.2, **kw)
 
 
 # ----------------------------------------------------------------------------- chart kind: labelled values
