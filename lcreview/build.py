@@ -17,6 +17,8 @@ from __future__ import annotations
 import argparse
 import ast
 import concurrent.futures as cf
+import errno
+import fcntl
 import hashlib
 import json
 import os
@@ -25,12 +27,13 @@ import shutil
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import yaml
 
-STATE = "exec-state.json"
-SITE_STAMP = "site-stamp.json"
+STATE = "exec-state.json"          # per notebook: its inputs and outputs when it last ran
+SITE = "site-manifest.json"        # the complete site in _build/html: every file, and the inputs it was built from
 
 
 BOOK_FILES = ["_toc.yml", "references.bib", "CHANGELOG.md"]     # copied as they are into the staging folder
@@ -186,26 +189,23 @@ def staged_config(root: Path) -> bytes:
             + yaml.safe_dump(cfg, sort_keys=False, allow_unicode=True)).encode()
 
 
-def mirror(root: Path, site: Path, notebooks: list[str]) -> list[str]:
-    """Copy every source except notebooks into the staging folder; drop stale files."""
+def mirror(root: Path, site: Path, notebooks: list[str]) -> None:
+    """Copy every source except notebooks into the staging folder (only what changed); drop stale files."""
     wanted: dict[str, bytes] = {"_config.yml": staged_config(root)}
     for name in BOOK_FILES:
         wanted[name] = (root / name).read_bytes()
     for folder in BOOK_DIRS:
         for p in sorted((root / folder).rglob("*")):
             rel = str(p.relative_to(root))
-            if (p.is_file() and ".ipynb_checkpoints" not in rel and "__pycache__" not in rel
-                    and not is_notebook(p)):
+            if p.is_file() and ".ipynb_checkpoints" not in rel and "__pycache__" not in rel and not is_notebook(p):
                 wanted[rel] = p.read_bytes()
-    changed = [rel for rel, data in wanted.items() if write_if_changed(site / rel, data)]
+    for rel, data in wanted.items():
+        write_if_changed(site / rel, data)
     keep = set(wanted) | {staged_name(nb) for nb in notebooks}
     for folder in BOOK_DIRS:
-        for p in sorted((site / folder).rglob("*"), reverse=True) if (site / folder).exists() else []:
-            rel = str(p.relative_to(site))
-            if p.is_file() and rel not in keep:
+        for p in (site / folder).rglob("*"):
+            if p.is_file() and str(p.relative_to(site)) not in keep:
                 p.unlink()
-                changed.append(rel)
-    return changed
 
 
 def execute(root: Path, site: Path, nb_rel: str, timeout: int) -> dict:
@@ -246,8 +246,11 @@ def stale(root: Path, site: Path, nb_rel: str, entry: dict | None) -> str | None
     """Why a notebook must run again, or None."""
     if entry is None:
         return "never executed"
-    if not (site / staged_name(nb_rel)).exists():
-        return "executed copy missing"
+    staged = site / staged_name(nb_rel)
+    if not staged.is_file() or sha(staged) != entry.get("executed"):
+        return "executed copy missing or changed"
+    if tree_manifest(site / "_generated" / Path(nb_rel).stem) != entry.get("outputs"):
+        return "generated files missing or changed"
     if entry.get("source") != sha(root / nb_rel):
         return "notebook changed"
     for dep, digest in entry.get("deps", {}).items():
@@ -266,48 +269,180 @@ def _run_one(args):
         return nb_rel, None, str(exc), time.perf_counter() - t0
 
 
-def execute_all(root: Path, site: Path, todo: list[str], state: dict, jobs: int, timeout: int, out=print) -> list[str]:
-    """Execute notebooks (``jobs`` at a time) into the staging folder; update ``state``; return the failures."""
+def read_json(path: Path) -> dict:
+    """A JSON object from a file; {} when it is missing or unreadable (a state file is only a cache)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def write_json(path: Path, data: dict) -> None:
+    write_if_changed(path, json.dumps(data, indent=1, sort_keys=True).encode())
+
+
+def tree_manifest(folder: Path) -> dict[str, list]:
+    """Every file below a folder with its size and SHA-256 ({} for a missing folder)."""
+    return {str(p.relative_to(folder)): [p.stat().st_size, sha(p)] for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def execute_all(root: Path, site: Path, todo: list[str], jobs: int, timeout: int, out=print) -> list[str]:
+    """Execute notebooks (``jobs`` at a time) into the staging folder; return the failures.
+
+    Their state entries are dropped before they run and each is written once its outputs exist, so a build
+    killed midway never leaves a notebook recorded as fresh.
+    """
     reports = site.parent / "reports"
     reports.mkdir(parents=True, exist_ok=True)
+    state_path = site.parent / STATE
+    state = read_json(state_path)
+    write_json(state_path, {k: v for k, v in state.items() if k not in todo})
     work = [(str(root), str(site), nb, timeout) for nb in todo]
-    if jobs > 1 and len(todo) > 1:
-        with cf.ProcessPoolExecutor(max_workers=jobs) as pool:
-            results = list(pool.map(_run_one, work))
-    else:
-        results = [_run_one(w) for w in work]
+    pool = cf.ProcessPoolExecutor(max_workers=jobs) if jobs > 1 and len(todo) > 1 else None
+    results = (f.result() for f in cf.as_completed([pool.submit(_run_one, w) for w in work])) if pool else map(_run_one, work)
     failures = []
     for nb_rel, entry, error, seconds in results:
         log = reports / (Path(nb_rel).stem + ".log")
         if error:
             failures.append(nb_rel)
             log.write_text(error)
-            state.pop(nb_rel, None)
             out(f"error: {error.splitlines()[0]} (full report: {log.relative_to(root)})")
-        else:
-            out(f"{nb_rel}: ok in {seconds:.1f} s")
-            entry["seconds"] = round(seconds, 2)
-            state[nb_rel] = entry
-            log.write_text(f"ok in {seconds:.1f}s; read: {', '.join(sorted(entry['deps']))}\n")
+            continue
+        out(f"{nb_rel}: ok in {seconds:.1f} s")
+        entry.update(seconds=round(seconds, 2), executed=sha(site / staged_name(nb_rel)),
+                     outputs=tree_manifest(site / "_generated" / Path(nb_rel).stem))
+        state = read_json(state_path)
+        state[nb_rel] = entry
+        write_json(state_path, state)
+        log.write_text(f"ok in {seconds:.1f}s; read: {', '.join(sorted(entry['deps']))}\n")
+    if pool:
+        pool.shutdown()
     return failures
 
 
-def site_digest(site: Path) -> str:
-    h = hashlib.sha256()
-    for p in sorted(site.rglob("*")):
-        if p.is_file():
-            st = p.stat()
-            h.update(f"{p.relative_to(site)}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+@contextmanager
+def locked(out_dir: Path, out=print):
+    """Hold _build/.lock: a second build (or run) in the same checkout waits for the first."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with open(out_dir / ".lock", "a") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            out(f"book: another build is running in {out_dir}; waiting for it to finish")
+            fcntl.flock(fh, fcntl.LOCK_EX)
+        yield
+
+
+def unwritable(exc: OSError, out) -> int:
+    """One line for a _build that cannot be written (read-only, no permission, full disk); others re-raised."""
+    if exc.errno not in (errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOSPC):
+        raise exc
+    out(f"book: not built: cannot write {exc.filename}: {exc.strerror}")
+    return 1
+
+
+def recover(out_dir: Path) -> None:
+    """Undo what a killed build left: put a swapped-out site back if no new one replaced it; drop half-built output."""
+    old = out_dir / "old"
+    for name in ("html", "sphinx"):
+        if (old / name).is_dir() and not (out_dir / name).exists():
+            (old / name).rename(out_dir / name)
+    shutil.rmtree(old, ignore_errors=True)
+    shutil.rmtree(out_dir / "next", ignore_errors=True)
+
+
+def seed(out_dir: Path, site: Path, record: dict) -> str:
+    """Start the new Sphinx output from the last complete one, so Sphinx redoes only what changed.
+
+    The environment (doctrees) is reused whenever a complete build recorded it; the old pages only when the site
+    on disk still matches its manifest (otherwise every page is written again from the environment).
+    """
+    work = out_dir / "next" / "_build"
+    html, cache = out_dir / "html", out_dir / "sphinx"
+    if not record or not cache.is_dir():
+        return "clean"
+    shutil.copytree(cache, work, symlinks=True)
+    if not html.is_dir() or tree_manifest(html) != record.get("manifest"):
+        return "site on disk incomplete: all pages rewritten"
+    shutil.copytree(html, work / "html", symlinks=True)
+    for src in (site / "book" / "_static").rglob("*"):
+        # Sphinx 7.4 never overwrites an existing static asset: remove a copy that differs from its source
+        old = work / "html" / "_static" / src.relative_to(site / "book" / "_static")
+        if src.is_file() and old.is_file() and old.read_bytes() != src.read_bytes():
+            old.unlink()
+    return "incremental"
+
+
+def swap_in(out_dir: Path, manifest: dict, inputs: str) -> None:
+    """Replace _build/html (and the Sphinx cache) by the new complete output; record its manifest last."""
+    (out_dir / SITE).unlink(missing_ok=True)
+    old, work = out_dir / "old", out_dir / "next" / "_build"
+    old.mkdir()
+    for name, new in (("html", work / "html"), ("sphinx", work)):
+        if (out_dir / name).exists():
+            (out_dir / name).rename(old / name)
+        new.rename(out_dir / name)
+    shutil.rmtree(old)
+    shutil.rmtree(out_dir / "next")
+    write_json(out_dir / SITE, {"inputs": inputs, "manifest": manifest})
+
+
+def sphinx_inputs(root: Path, site: Path) -> str:
+    """Digest of everything the Sphinx step reads: the staging folder and the project's Sphinx extension."""
+    h = hashlib.sha256(json.dumps(tree_manifest(site), sort_keys=True).encode())
+    h.update(sha(root / "lcreview" / "sphinx_ext.py").encode())
     return h.hexdigest()
+
+
+NOISE = ("Running Sphinx", "loading pickled", "building [", "updating environment", "reading sources",
+         "looking for now-outdated", "pickling environment", "checking consistency", "preparing documents",
+         "writing output", "copying", "dumping", "generating indices", "writing additional", "done")
+
+
+def run_sphinx(root: Path, out_dir: Path, site: Path, files: list[str], force: bool, out=print) -> str | None:
+    """Build the site into _build/next and swap it in on success. Returns 'up to date', 'built' or None (failed)."""
+    record = {} if force else read_json(out_dir / SITE)
+    inputs = sphinx_inputs(root, site)
+    html = out_dir / "html"
+    if record.get("inputs") == inputs and html.is_dir() and tree_manifest(html) == record.get("manifest"):
+        return "up to date"
+    how = seed(out_dir, site, record)
+    if how != "incremental":
+        out(f"sphinx: {how}")
+    work = out_dir / "next" / "_build" / "html"
+    cmd = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(site), "--path-output", str(out_dir / "next"),
+           "--builder", "html", "-W", "-n", "--keep-going"]
+    proc = subprocess.run(cmd, cwd=root, capture_output=True, text=True)
+    log = out_dir / "reports" / "sphinx.log"
+    log.write_text(proc.stdout + proc.stderr)
+    for line in re.sub(r"\x1b\[[0-9;]*m", "", proc.stdout + proc.stderr).splitlines():
+        if ("WARNING" in line or "ERROR" in line or "Error" in line or "Exception" in line) and not line.startswith(NOISE):
+            out(line)
+    missing = [f for f in files if not (work / Path(f).with_suffix(".html")).is_file()]
+    if proc.returncode != 0 or "WARNING" in proc.stdout + proc.stderr or missing:
+        shutil.rmtree(out_dir / "next", ignore_errors=True)
+        out(f"book: build failed (jupyter-book exit {proc.returncode}"
+            + (f"; no page for {', '.join(missing)}" if missing else "")
+            + f"); full log: {log.relative_to(root)}; the previous site is unchanged")
+        return None
+    swap_in(out_dir, tree_manifest(work), inputs)
+    return "built"
 
 
 def build(root: Path, jobs: int | None = None, force: bool = False, timeout: int = 600, check: bool = True,
           out=print) -> int:
+    """Validate, execute what is stale, build the site strictly; 0 when _build/html is whole and current."""
     root = root.resolve()
-    jobs = jobs or default_jobs()
     out_dir = root / "_build"
-    site = out_dir / "site-src"
-    reports = out_dir / "reports"
+    try:
+        with locked(out_dir, out):
+            return _build(root, out_dir, jobs or default_jobs(), force, timeout, check, out)
+    except OSError as exc:
+        return unwritable(exc, out)
+
+
+def _build(root: Path, out_dir: Path, jobs: int, force: bool, timeout: int, check: bool, out) -> int:
     t_start = time.perf_counter()
     if check:
         from lcreview import validate
@@ -317,57 +452,33 @@ def build(root: Path, jobs: int | None = None, force: bool = False, timeout: int
                 out(str(p))
             out(f"book: not built: {len(problems)} data problem(s); run make check")
             return 1
+    recover(out_dir)
+    site = out_dir / "site-src"
     files = toc_files(root)
     notebooks = [f for f in files if is_notebook(root / f)]
     site.mkdir(parents=True, exist_ok=True)
-    reports.mkdir(parents=True, exist_ok=True)
-    changed = mirror(root, site, notebooks)
-    for rel in changed:
-        # Sphinx 7.4 never overwrites an existing static asset: remove the stale copy
-        if rel.startswith("book/_static/"):
-            (out_dir / "html" / "_static" / rel[len("book/_static/"):]).unlink(missing_ok=True)
-    state_path = out_dir / STATE
-    state = json.loads(state_path.read_text()) if state_path.exists() and not force else {}
+    mirror(root, site, notebooks)
+    state = {} if force else read_json(out_dir / STATE)
     todo = []
     for nb in notebooks:
         why = "forced" if force else stale(root, site, nb, state.get(nb))
         if why:
             todo.append(nb)
             out(f"execute: {nb} ({why})")
-    state = {k: v for k, v in state.items() if k in notebooks}
-    failures = execute_all(root, site, todo, state, jobs, timeout, out)
-    state_path.write_text(json.dumps(state, indent=1, sort_keys=True))
+    failures = execute_all(root, site, todo, jobs, timeout, out) if todo else []
+    write_json(out_dir / STATE, {k: v for k, v in read_json(out_dir / STATE).items() if k in notebooks})
     if failures:
-        out(f"book: not built: {len(failures)} notebook(s) failed: {', '.join(failures)}")
+        out(f"book: not built: {len(failures)} notebook(s) failed: {', '.join(failures)}; the previous site is unchanged")
         return 1
-    stamp_path = out_dir / SITE_STAMP
-    digest = site_digest(site)
-    html_index = out_dir / "html" / "index.html"
-    if not force and html_index.exists() and stamp_path.exists() and json.loads(stamp_path.read_text()).get("digest") == digest:
-        out(f"book: up to date, nothing executed or rebuilt ({time.perf_counter() - t_start:.1f}s); open {html_index}")
-        return 0
-    stamp_path.unlink(missing_ok=True)
-    cmd = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(site), "--path-output", str(root),
-           "--builder", "html", "-W", "-n", "--keep-going"]
-    if force:
-        cmd.append("--all")
-    proc = subprocess.run(cmd, cwd=root, capture_output=True, text=True)
-    log = reports / "sphinx.log"
-    log.write_text(proc.stdout + proc.stderr)
-    noise = ("Running Sphinx", "loading pickled", "building [", "updating environment", "reading sources",
-             "looking for now-outdated", "pickling environment", "checking consistency", "preparing documents",
-             "writing output", "copying", "dumping", "generating indices", "writing additional", "done")
-    for line in re.sub(r"\x1b\[[0-9;]*m", "", proc.stdout + proc.stderr).splitlines():
-        if ("WARNING" in line or "ERROR" in line or "Error" in line or "Exception" in line) and not line.startswith(noise):
-            out(line)
-    if proc.returncode != 0 or "WARNING" in proc.stdout + proc.stderr or not html_index.exists():
-        out(f"book: build failed (jupyter-book exit {proc.returncode}); full log: {log.relative_to(root)}")
-        return 1
-    stamp_path.write_text(json.dumps({"digest": site_digest(site)}))
-    pages = len(files)
-    out(f"book: built {pages} pages ({len(todo)} notebook(s) executed, {len(notebooks) - len(todo)} reused) "
-        f"in {time.perf_counter() - t_start:.1f}s; open {html_index}")
-    return 0
+    result = run_sphinx(root, out_dir, site, files, force, out)
+    index = out_dir / "html" / "index.html"
+    seconds = time.perf_counter() - t_start
+    if result == "up to date":
+        out(f"book: up to date, nothing executed or rebuilt ({seconds:.1f}s); open {index}")
+    elif result == "built":
+        out(f"book: built {len(files)} pages ({len(todo)} notebook(s) executed, {len(notebooks) - len(todo)} reused) "
+            f"in {seconds:.1f}s; open {index}")
+    return 0 if result else 1
 
 
 def run(root: Path, files: list[str], jobs: int | None = None, timeout: int = 600, out=print) -> int:
@@ -381,13 +492,14 @@ def run(root: Path, files: list[str], jobs: int | None = None, timeout: int = 60
             out(f"{name}: not a notebook of this book (an .ipynb, or an .md with a kernelspec in its front matter)")
             return 2
         todo.append(str(path.relative_to(root)))
-    state_path = root / "_build" / STATE
-    state = json.loads(state_path.read_text()) if state_path.exists() else {}
-    failures = execute_all(root, site, todo, state, jobs or default_jobs(), timeout, out)
-    state_path.write_text(json.dumps(state, indent=1, sort_keys=True))
+    try:
+        with locked(root / "_build", out):
+            failures = execute_all(root, site, todo, jobs or default_jobs(), timeout, out)
+    except OSError as exc:
+        return unwritable(exc, out)
     for nb_rel in todo:
         folder = site / "_generated" / Path(nb_rel).stem
-        written = sorted(p for p in folder.rglob("*") if p.is_file()) if folder.exists() else []
+        written = sorted(p for p in folder.rglob("*") if p.is_file())
         out(f"{nb_rel}: wrote {site / staged_name(nb_rel)}" + "".join(f"\n  {p}" for p in written))
     return 1 if failures else 0
 
