@@ -28,8 +28,9 @@ MAX_BYTES = 200_000
 
 
 def md_escape(text) -> str:
-    """Escape text from data for MyST markdown: shown as text, never interpreted."""
-    return re.sub(r"([\\`*_{}\[\]<>()#+\-.!|~^$:])", r"\\\1", str(text))
+    """Escape text from data for MyST markdown: one line, shown as text, never interpreted."""
+    from lcreview.text import one_line
+    return re.sub(r"([\\`*_{}\[\]<>()#+\-.!|~^$:&])", r"\\\1", one_line(text))
 
 
 def cite(keys: Iterable[str]) -> str:
@@ -37,10 +38,16 @@ def cite(keys: Iterable[str]) -> str:
     return "{cite:p}`" + ",".join(keys) + "`" if keys else ""
 
 
-def _cell(value) -> str:
+def _cell(value, url: bool = False) -> str:
+    """A value from data as HTML text on one line (so it cannot end the raw HTML block it sits in).
+
+    url: the value goes into an href; anything but an http(s) address gives "".
+    """
+    from lcreview.text import one_line
     if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
         return ""
-    return html.escape(str(value))
+    text = one_line(value)
+    return "" if url and not text.startswith(("https://", "http://")) else html.escape(text)
 
 
 def evidence_html(rows: pd.DataFrame, summary: str) -> str:
@@ -54,9 +61,11 @@ def evidence_html(rows: pd.DataFrame, summary: str) -> str:
         written = _cell(r.get("value_text"))
         if isinstance(r.get("value_high_text"), str):
             written += " &rarr; " + _cell(r.get("value_high_text"))
+        href = _cell(r.get("url"), url=True)
+        paper = f'<a href="{href}">{_cell(r.get("short"))}</a>' if href else _cell(r.get("short"))
         out.append(
             "<tr>"
-            f'<td><a href="{_cell(r.get("url"))}">{_cell(r.get("short"))}</a></td>'
+            f"<td>{paper}</td>"
             f"<td>{_cell(r.get('quantity'))}</td><td>{written}</td><td>{_cell(r.get('unit'))}</td>"
             f"<td>{_cell(setting(r))}</td><td>{_cell(r.get('baseline'))}</td>"
             f"<td>{_cell(r.get('location'))}</td><td><q>{_cell(r.get('quote'))}</q></td></tr>")
@@ -69,13 +78,14 @@ def html_table(frame: pd.DataFrame, links: dict[str, str] | None = None, classes
     links = links or {}
     shown = [c for c in frame.columns if c not in links.values()]
     out = [f'<div class="lcr-table-wrap"><table class="{classes}"><thead><tr>'
-           + "".join(f"<th>{html.escape(str(c))}</th>" for c in shown) + "</tr></thead><tbody>"]
+           + "".join(f"<th>{_cell(c)}</th>" for c in shown) + "</tr></thead><tbody>"]
     for _, r in frame.iterrows():
         cells = []
         for c in shown:
             text = _cell(r[c])
-            if c in links and isinstance(r[links[c]], str):
-                text = f'<a href="{_cell(r[links[c]])}">{text}</a>'
+            href = _cell(r[links[c]], url=True) if c in links else ""
+            if href:
+                text = f'<a href="{href}">{text}</a>'
             cells.append(f"<td>{text}</td>")
         out.append("<tr>" + "".join(cells) + "</tr>")
     out.append("</tbody></table></div>")
@@ -183,8 +193,13 @@ class Page:
         self._names.add(name)
 
     def _download(self, name: str, data: pd.DataFrame, label: str) -> str:
-        csv_path = self.folder / f"{name}.csv"
-        data.to_csv(csv_path, index=False)
+        """Write ``data`` as a CSV download; a text cell a spreadsheet would run as a formula gets a leading quote."""
+        from lcreview.validate import neutralise
+        safe = data.copy()
+        for i, (_, column) in enumerate(data.items()):
+            if not (pd.api.types.is_numeric_dtype(column) or pd.api.types.is_datetime64_any_dtype(column)):
+                safe.isetitem(i, column.map(neutralise))
+        safe.rename(columns=neutralise).to_csv(self.folder / f"{name}.csv", index=False)
         return f"{{download}}`{label} </_generated/{self.name}/{name}.csv>`"
 
     def publish(self, fig, name: str, data: pd.DataFrame, caption: str, alt: str,

@@ -23,6 +23,12 @@ QUAL_MARKER = {"exact": "o", "about": "o", "average": "D", "more than": ">", "at
 RANGED = ("range", "from-to")
 
 
+def one_line(value) -> str:
+    """Text from data on one line: each run of white space (line breaks too) one space, control characters gone."""
+    from lcreview.validate import CONTROL
+    return " ".join(CONTROL.sub(" ", str(value)).split())
+
+
 def text_or_empty(v) -> str:
     """A cell that may be missing (NaN/None) as text."""
     return v if isinstance(v, str) else ""
