@@ -1,19 +1,18 @@
-"""``python -m lcreview check|build|run``: the commands behind make check and make book, and one chapter's run."""
+"""``python -m lcreview COMMAND``: the commands behind make check and make book, one chapter's run, and the
+contributor tools (coverage of a listing, adding a paper, the data report of a change)."""
+import importlib
 import sys
+
+COMMANDS = {"check": ("validate", "main"), "build": ("build", "main"), "run": ("build", "run_main"),
+            "coverage": ("coverage", "main"), "add": ("addpaper", "main"), "diff": ("datadiff", "main")}
 
 
 def main() -> int:
-    if len(sys.argv) < 2 or sys.argv[1] not in ("check", "build", "run"):
-        print("usage: python -m lcreview {check,build,run} [options]", file=sys.stderr)
+    if len(sys.argv) < 2 or sys.argv[1] not in COMMANDS:
+        print(f"usage: python -m lcreview {{{','.join(COMMANDS)}}} [options]", file=sys.stderr)
         return 2
-    cmd, rest = sys.argv[1], sys.argv[2:]
-    if cmd == "check":
-        from lcreview.validate import main as run
-    elif cmd == "run":
-        from lcreview.build import run_main as run
-    else:
-        from lcreview.build import main as run
-    return run(rest)
+    module, function = COMMANDS[sys.argv[1]]
+    return getattr(importlib.import_module(f"lcreview.{module}"), function)(sys.argv[2:])
 
 
 if __name__ == "__main__":

@@ -36,10 +36,6 @@ class Number:
     low: str
     high: str = ""
 
-    def value(self, k_base: int | None = None) -> tuple[float, float | None]:
-        """(value, upper value of a range or None), read as validate reads value_text."""
-        return _value(self.low, k_base), (_value(self.high, k_base) if self.high else None)
-
 
 @dataclass
 class Paper:
@@ -59,7 +55,8 @@ def norm_title(title: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", title).casefold().split())
 
 
-def _value(text: str, k_base: int | None) -> float:
+def value(text: str, k_base: int | None = None) -> float:
+    """Value of one number as written, as validate reads value_text, plus fractions ("1/3")."""
     if "/" in text:
         num, den = text.split("/", 1)
         return parse_number(num)[0] / parse_number(den)[0]
@@ -137,3 +134,31 @@ def _add_meta(paper: Paper, text: str, file: str, line: int, problems: list[Prob
     elif kind == "date":
         m = DATE.fullmatch(text)
         paper.date, paper.votes = m.group(1), (int(m.group(2)) if m.group(2) else None)
+
+
+_SENTENCE_END = re.compile(r"[.!?](?=\s+[A-Z(])")
+_CLAUSE_END = re.compile(r"[,;:](?=\s)|\s(?=\(|(?:and|but|while|whereas) )")
+
+
+def quote_span(text: str, n: Number, min_words: int = 6, max_words: int = 25) -> str:
+    """The shortest verbatim span of ``text`` that holds ``n`` and reads as a phrase.
+
+    The clause holding the number (between , ; : parentheses, "and", "but", "while" or "whereas"), widened inside its sentence by the
+    clauses before it (then after it) to at least ``min_words`` words, then cut to at most ``max_words``
+    words around the number.
+    """
+    lo = max((m.end() for m in _SENTENCE_END.finditer(text, 0, n.start)), default=0)
+    hi = next((m.end() for m in _SENTENCE_END.finditer(text, n.end)), len(text))
+    cuts = sorted({lo, hi} | {m.end() for m in _CLAUSE_END.finditer(text, lo, hi)})
+    i = max(k for k, c in enumerate(cuts) if c <= n.start)
+    j = min(k for k, c in enumerate(cuts) if c >= n.end)
+    while len(text[cuts[i]:cuts[j]].split()) < min_words and (i > 0 or j < len(cuts) - 1):
+        i, j = (i - 1, j) if i > 0 else (i, j + 1)
+    start, end = cuts[i], cuts[j]
+    words = [(m.start(), m.end()) for m in re.finditer(r"\S+", text[start:end])]
+    if len(words) > max_words:
+        at = next(k for k, (s, e) in enumerate(words) if start + e > n.start)
+        first = min(max(0, at - max_words // 2), len(words) - max_words)
+        start, end = start + words[first][0], start + words[first + max_words - 1][1]
+    span = re.sub(r"^(?:and|but|while|whereas)\s+", "", text[start:end].strip().rstrip(",;:.").rstrip())
+    return span[:-1] if span.endswith(")") and span.count(")") > span.count("(") else span
