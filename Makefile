@@ -8,7 +8,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 JOBS   ?=
 
-.PHONY: help setup setup-test browser check book test bench serve clean
+.PHONY: help setup setup-test browser check book test bench serve clean coverage add-paper diff
 
 help: ## List the targets
 	@echo "Long Context in LLMs: an executable review"
@@ -34,6 +34,17 @@ browser: ## Install Debian's chromium for the browser tests when it is missing
 
 check: setup ## Validate data/ and references.bib (reads only)
 	@$(PY) -m lcreview check
+
+coverage: setup ## Every paper and abstract number of a listing accounted for: make coverage LISTING=FILE
+	@test -n "$$LISTING" || { echo "coverage: name the listing: make coverage LISTING=FILE"; exit 2; }
+	@$(PY) -m lcreview coverage "$$LISTING"
+
+add-paper: setup ## Rows to fill for one listed paper: make add-paper LISTING=FILE TITLE="..."
+	@test -n "$$LISTING" -a -n "$$TITLE" || { echo "add-paper: make add-paper LISTING=FILE TITLE='title as listed'"; exit 2; }
+	@$(PY) -m lcreview add "$$LISTING" --title "$$TITLE"
+
+diff: setup ## Markdown report of the data changes against a revision: make diff BASE=origin/main
+	@$(PY) -m lcreview diff "$${BASE:-origin/main}"
 
 book: setup ## Validate, execute changed notebooks, build the site into _build/html
 	@$(PY) -m lcreview build $(if $(JOBS),--jobs $(JOBS))
