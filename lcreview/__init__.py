@@ -7,7 +7,6 @@ from lcreview.paths import ROOT
 from lcreview import load, select, validate
 from lcreview.load import papers, claims, model_configs, benchmarks, vocabulary
 from lcreview.figures import Page
-from lcreview.select import flow_counts
 
 __all__ = ["ROOT", "load", "select", "validate", "papers", "claims",
-           "model_configs", "benchmarks", "vocabulary", "Page", "flow_counts"]
+           "model_configs", "benchmarks", "vocabulary", "Page"]

@@ -246,39 +246,3 @@ class Page:
               html_table(frame, links), "",
               self._download(name, frame, f"This table as CSV ({len(frame)} rows)"), ""]
         return Published("\n".join(md))
-
-
-def prisma(flow, theme_labels: dict[str, str]):
-    """A PRISMA-style flow: listed -> screened -> excluded / included -> themes."""
-    import textwrap
-    fig, ax = plt.subplots(figsize=(7.2, 5.0))
-    ax.set_axis_off()
-    ax.set_xlim(0, 10)
-    ax.set_ylim(0, 10)
-    box = dict(boxstyle="round,pad=0.4", facecolor="#f4f6f8", edgecolor=NEUTRAL, linewidth=0.8)
-
-    def node(x, y, text, size=9, **kw):
-        ax.text(x, y, text, ha="center", va="center", fontsize=size, bbox={**box, **kw})
-
-    def arrow(x0, y0, x1, y1):
-        ax.annotate("", xy=(x1, y1), xytext=(x0, y0), arrowprops=dict(arrowstyle="->", color=NEUTRAL, lw=0.9))
-
-    node(2.6, 9.3, f"Papers listed\nn = {flow.listed}")
-    arrow(2.6, 8.8, 2.6, 8.1)
-    node(2.6, 7.6, f"Abstracts screened\nn = {flow.screened}")
-    reasons = "\n".join(textwrap.fill(f"{n} × {r}", 34) for r, n in flow.reasons.items()) or "none"
-    node(7.3, 7.6, f"Excluded, n = {flow.excluded}\n{reasons}", size=7.5, facecolor="#fbeee6")
-    arrow(3.9, 7.6, 5.55, 7.6)
-    arrow(2.6, 7.1, 2.6, 6.4)
-    node(2.6, 5.9, f"Included\nn = {flow.included}", facecolor="#e8f3ec")
-    n = len(flow.per_theme)
-    xs = [0.72 + i * (8.56 / max(n - 1, 1)) for i in range(n)]
-    if n:
-        ax.plot([2.6, 2.6], [5.4, 4.3], color=NEUTRAL, lw=0.9)
-        ax.plot([min(xs + [2.6]), max(xs + [2.6])], [4.3, 4.3], color=NEUTRAL, lw=0.9)
-    for x, (label, count) in zip(xs, flow.per_theme.items()):
-        key = next((k for k, v in theme_labels.items() if v == label), None)
-        arrow(x, 4.3, x, 3.55)
-        ax.text(x, 2.6, f"{textwrap.fill(label, 13)}\n\nn = {count}", ha="center", va="center", fontsize=6.8,
-                bbox={**box, "facecolor": "white", "edgecolor": theme_color(key), "linewidth": 1.4})
-    return fig

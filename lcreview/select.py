@@ -62,30 +62,3 @@ def setting(row) -> str:
     """Model, hardware and task of a claim, as one readable string."""
     parts = [row.get(c) for c in ("model", "hardware", "task")]
     return "; ".join(str(p) for p in parts if isinstance(p, str) and p)
-
-
-class Flow:
-    """Counts of the screening flow (listed, screened, excluded, included, per theme)."""
-
-    def __init__(self, papers: pd.DataFrame, themes: dict[str, str]):
-        inc = papers["included"].astype(bool)
-        self.listed = len(papers)
-        self.screened = len(papers)          # every listed abstract is read
-        self.excluded = int((~inc).sum())
-        self.included = int(inc.sum())
-        self.reasons = papers.loc[~inc, "exclusion_reason"].value_counts()
-        self.per_theme = papers.loc[inc, "theme"].map(themes).value_counts()
-        rows = [("listed", "", self.listed), ("screened", "", self.screened)]
-        rows += [("excluded", r, int(n)) for r, n in self.reasons.items()]
-        rows += [("included", "", self.included)]
-        rows += [("included by theme", t, int(n)) for t, n in self.per_theme.items()]
-        self.table = pd.DataFrame(rows, columns=["stage", "group", "papers"])
-        top = self.per_theme.index[0] if len(self.per_theme) else "none"
-        self.alt = (f"Flow diagram: {self.listed} papers listed, {self.screened} screened, {self.excluded} excluded, "
-                    f"{self.included} included across {len(self.per_theme)} themes; the largest theme is {top} "
-                    f"with {self.per_theme.iloc[0] if len(self.per_theme) else 0} papers.")
-
-
-def flow_counts(papers_frame: pd.DataFrame | None = None) -> Flow:
-    frame = load.papers() if papers_frame is None else papers_frame
-    return Flow(frame, load.vocabulary()["themes"])
