@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import json
 import re
 import subprocess
 import sys
@@ -87,6 +88,18 @@ BAD = {
     "excluded without reason": ("papers", {}, {"included": "false", "exclusion_reason": ""}, "column exclusion_reason: an excluded paper needs the reason"),
     "boolean": ("papers", {}, {"included": "yes"}, "column included: 'yes' is not true or false"),
     "date": ("papers", {}, {"published": "2024-13-01"}, "column published: '2024-13-01' is not a date YYYY-MM-DD"),
+    "boolean spelling": ("papers", {}, {"included": "True"}, "column included: 'True' is not true or false"),
+    "not a finite number": ("claims", {}, {"value": "NaN"}, "column value: 'NaN' is not a plain number"),
+    "outside image": ("papers", {}, {"summary": "See ![x](https://example.org/x.png)"}, "column summary: markup is not allowed"),
+    "formula": ("papers", {}, {"summary": '=HYPERLINK("https://example.org","click")'},
+                "column summary: starts with '=', which a spreadsheet runs as a formula"),
+    "formula +": ("papers", {}, {"venue": "+cmd|' /C calc'!A0"}, "column venue: starts with '+'"),
+    "formula @": ("papers", {}, {"short": "@SUM(1+1)"}, "column short: starts with '@'"),
+    "formula -": ("claims", {}, {"note": "-2+3"}, "column note: starts with '-'"),
+    "leading tab": ("papers", {}, {"summary": "\t=1+1"}, "column summary: control character U+0009 (a tab)"),
+    "control character": ("papers", {}, {"title": "Bell\x07"}, "column title: control character U+0007"),
+    "bidi override": ("claims", {}, {"model": "abc\u202edcb"}, "column model: control character U+202E"),
+    "zero kv heads": ("model_configs", {}, {"kv_heads": "0"}, "column kv_heads: 0 is below the minimum 1"),
 }
 
 
@@ -198,3 +211,112 @@ def test_parse_number(text, k_base, expected):
 def test_parse_number_rejects_text_without_number():
     with pytest.raises(ValueError):
         parse_number("no digits here")
+
+
+def test_line_break_in_a_cell_names_its_first_line_and_later_lines_stay_right(project):
+    _, data = rows(project / "data" / "claims.csv")
+    header, _ = rows(project / "data" / "claims.csv")
+    data[0]["note"] = "ok\n\n```{include} ../.git/config\n```"
+    data[1]["value"] = "abc"
+    write(project / "data" / "claims.csv", header, data)
+    found = problems(project)
+    assert "data/claims.csv:2: column note: line break in a cell shown on one line; write the cell on one line" in found
+    assert any(p.startswith("data/claims.csv:6: column value: 'abc' is not a plain number") for p in found), found
+
+
+def test_negative_numbers_are_not_formulas(project):
+    i = first_claim(project)
+    line = edit(project, "claims", i, note="-3.2")
+    assert not [p for p in problems(project) if p.startswith(f"data/claims.csv:{line}:")]
+
+
+def test_byte_order_mark_is_accepted(project):
+    for name in ("claims", "papers"):
+        path = project / "data" / f"{name}.csv"
+        path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    bib = project / "references.bib"
+    bib.write_bytes(b"\xef\xbb\xbf" + bib.read_bytes())
+    assert problems(project) == []
+
+
+def test_invalid_utf8_is_the_only_problem_reported(project):
+    path = project / "data" / "papers.csv"
+    data = path.read_bytes()
+    path.write_bytes(data.replace(b"ConnNet", b"Conn\xffNet", 1))
+    line = data[: data.index(b"ConnNet")].count(b"\n") + 1
+    found = problems(project)
+    assert found[0].startswith(f"data/papers.csv:{line}: not valid UTF-8"), found[:3]
+    assert len(found) == 1, found[:5]
+
+
+def test_bib_not_utf8_names_its_line(project):
+    bib = project / "references.bib"
+    data = bib.read_bytes()
+    at = data.index(b"title")
+    bib.write_bytes(data[:at] + b"\xe9" + data[at:])
+    line = data[:at].count(b"\n") + 1
+    assert problems(project) == [f"references.bib:{line}: not valid UTF-8 (invalid continuation byte); save the file as UTF-8"]
+
+
+@pytest.mark.parametrize("table", ["papers", "claims"])
+def test_header_only_core_table_is_an_error(project, table):
+    path = project / "data" / f"{table}.csv"
+    path.write_text(path.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
+    found = problems(project)
+    assert found[0] == f"data/{table}.csv:2: the table has no rows (only its header); the book needs at least one"
+    assert not [p for p in found if "is not in data/claims.csv" in p or "is not a key of" in p], found[:5]
+
+
+@pytest.mark.parametrize("suffix", [".md", ".ipynb"])
+def test_chapter_claim_ids_must_exist(project, suffix):
+    lines = ["# A chapter", "", "```{code-cell}", 'glue_claims(x="longbench-2023.1", y="nobody-2024.7")',
+             'said("prolong-2024.99")', "```"]
+    text = "\n".join(lines) + "\n"
+    if suffix == ".ipynb":
+        cell = {"cell_type": "code", "metadata": {}, "source": [line + "\n" for line in lines[3:5]],
+                "outputs": [], "execution_count": None}
+        text = json.dumps({"cells": [cell], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}, indent=1)
+    (project / "notebooks" / f"zz-test{suffix}").write_text(text, encoding="utf-8")
+    found = [p for p in problems(project) if p.startswith(f"notebooks/zz-test{suffix}:")]
+    numbered = text.splitlines()
+    want = {f"notebooks/zz-test{suffix}:{next(i for i, x in enumerate(numbered, 1) if cid in x)}: claim {cid!r} is not in "
+            "data/claims.csv (column id); fix the id or add the claim" for cid in ("nobody-2024.7", "prolong-2024.99")}
+    assert set(found) == want, found
+
+
+def test_stock_frictionless_validator_passes():
+    from frictionless import Package
+    report = Package(str(ROOT / "data" / "datapackage.json")).validate()
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])[:10]
+
+
+@pytest.mark.parametrize("case", ["kv_heads", "bib", "empty claims"])
+def test_cli_names_the_cause_without_traceback(project, case):
+    if case == "kv_heads":
+        edit(project, "model_configs", 0, kv_heads="0")
+        want = "data/model_configs.csv:2: column kv_heads: "
+    elif case == "bib":
+        bib = project / "references.bib"
+        bib.write_bytes(b"@misc{x-2024,\n  title = {\xff}\n}\n" + bib.read_bytes())
+        want = "references.bib:2: not valid UTF-8"
+    else:
+        path = project / "data" / "claims.csv"
+        path.write_text(path.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
+        want = "data/claims.csv:2: the table has no rows"
+    out = subprocess.run([sys.executable, "-m", "lcreview", "check", "--root", str(project)],
+                         cwd=ROOT, capture_output=True, text=True)
+    assert out.returncode == 1 and "Traceback" not in out.stdout + out.stderr, out.stderr
+    assert out.stdout.splitlines()[0].startswith(want), out.stdout
+
+
+def test_check_stays_fast_at_ten_times_the_rows(project):
+    import time
+
+    from lcreview.replicate import replicate
+    replicate(project, 10)
+    start = time.perf_counter()
+    out = subprocess.run([sys.executable, "-m", "lcreview", "check", "--root", str(project)],
+                         cwd=ROOT, capture_output=True, text=True)
+    elapsed = time.perf_counter() - start
+    assert out.returncode == 0, out.stdout[-2000:]
+    assert elapsed < 10, f"make check took {elapsed:.1f}s at ten times the rows"
