@@ -186,3 +186,33 @@ def training_runs(claims: pd.DataFrame) -> pd.DataFrame:
     frame = pd.DataFrame(out, columns=cols)
     frame["usd_per_gpu_hour"] = frame["cost"] / frame["gpu_hours"]
     return frame.sort_values("gpu_hours", ascending=False, na_position="last").reset_index(drop=True)
+
+
+# ----------------------------------------------------------------------------- growth over time
+
+def log2_trend(dates, values, n_boot: int = 2000, level: float = 0.95, seed: int = 0) -> dict:
+    """Growth of ``values`` over ``dates``: a least-squares line of log2(value) against the date in years.
+
+    As Epoch AI reports its context-window trend: the slope (doublings per year),
+    the factor per year (2 ** slope) and a percentile bootstrap interval of that
+    factor from resampling the points (``n_boot`` times, fixed ``seed``).
+    Raises ValueError with fewer than three points or fewer than two dates.
+    """
+    frame = pd.DataFrame({"date": pd.to_datetime(pd.Series(dates).to_numpy()),
+                          "value": pd.Series(values, dtype=float).to_numpy()}).dropna()
+    frame = frame[frame["value"] > 0]
+    if len(frame) < 3 or frame["date"].nunique() < 2:
+        raise ValueError(f"a trend needs at least three positive values on two dates or more (got {len(frame)})")
+    x = (frame["date"] - frame["date"].min()).dt.days.to_numpy() / 365.25
+    y = np.log2(frame["value"].to_numpy())
+    slope = np.polyfit(x, y, 1)[0]
+    rng = np.random.default_rng(seed)
+    picks = rng.integers(0, len(x), size=(n_boot, len(x)))
+    xs, ys = x[picks], y[picks]
+    spread = xs.var(axis=1)
+    ok = spread > 0                    # a resample with a single date has no slope
+    xm, ym = xs.mean(axis=1, keepdims=True), ys.mean(axis=1, keepdims=True)
+    boot = (((xs - xm) * (ys - ym)).mean(axis=1)[ok]) / spread[ok]
+    low, high = np.quantile(boot, [(1 - level) / 2, (1 + level) / 2])
+    return {"n": len(frame), "slope": float(slope), "factor": float(2 ** slope), "low": float(2 ** low),
+            "high": float(2 ** high), "level": level, "start": frame["date"].min(), "end": frame["date"].max()}

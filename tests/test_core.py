@@ -115,3 +115,17 @@ def test_legibility_ignores_spare_ticks_and_sees_drawn_ones():
     assert figures.legibility(fig) == []
     ax.set_xticks([0.5, 0.5001], ["same place", "same place too"])
     assert any("overlap" in p for p in figures.legibility(fig))
+
+
+def test_log2_trend_recovers_a_doubling_per_year_and_brackets_noise():
+    dates = pd.to_datetime(["2023-01-01", "2024-01-01", "2025-01-01", "2026-01-01"])
+    exact = derive.log2_trend(dates, [4096, 8192, 16384, 32768])
+    assert exact["factor"] == pytest.approx(2.0, rel=1e-3)
+    assert exact["low"] == pytest.approx(2.0, rel=1e-2) and exact["high"] == pytest.approx(2.0, rel=1e-2)  # leap days
+    noisy = derive.log2_trend(dates.repeat(3), [3000, 4096, 6000, 6000, 8192, 12000, 12000, 16384, 24000,
+                                                24000, 32768, 48000])
+    assert noisy["low"] < noisy["factor"] < noisy["high"] and noisy["n"] == 12
+    with pytest.raises(ValueError, match="at least three"):
+        derive.log2_trend(dates[:2], [1, 2])
+    with pytest.raises(ValueError):
+        derive.log2_trend(dates[:1].repeat(3), [1, 2, 3])
