@@ -152,7 +152,7 @@ def quote_span(text: str, n: Number, min_words: int = 6, max_words: int = 25) ->
     cuts = sorted({lo, hi} | {m.end() for m in _CLAUSE_END.finditer(text, lo, hi)})
     i = max(k for k, c in enumerate(cuts) if c <= n.start)
     j = min(k for k, c in enumerate(cuts) if c >= n.end)
-    while len(text[cuts[i]:cuts[j]].split()) < min_words and (i > 0 or j < len(cuts) - 1):
+    while len(_trim(text[cuts[i]:cuts[j]]).split()) < min_words and (i > 0 or j < len(cuts) - 1):
         i, j = (i - 1, j) if i > 0 else (i, j + 1)
     start, end = cuts[i], cuts[j]
     words = [(m.start(), m.end()) for m in re.finditer(r"\S+", text[start:end])]
@@ -160,5 +160,10 @@ def quote_span(text: str, n: Number, min_words: int = 6, max_words: int = 25) ->
         at = next(k for k, (s, e) in enumerate(words) if start + e > n.start)
         first = min(max(0, at - max_words // 2), len(words) - max_words)
         start, end = start + words[first][0], start + words[first + max_words - 1][1]
-    span = re.sub(r"^(?:and|but|while|whereas)\s+", "", text[start:end].strip().rstrip(",;:.").rstrip())
+    return _trim(text[start:end])
+
+
+def _trim(span: str) -> str:
+    """A span without a leading conjunction, trailing punctuation or an unmatched closing parenthesis."""
+    span = re.sub(r"^(?:and|but|while|whereas)\s+", "", span.strip().rstrip(",;:.").rstrip())
     return span[:-1] if span.endswith(")") and span.count(")") > span.count("(") else span
