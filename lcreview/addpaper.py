@@ -173,10 +173,12 @@ def main(argv: list[str] | None = None) -> int:
     for file, text in texts.items():
         _append(root / file, text)
     key = next(csv.reader([texts[PAPERS]]))[0]
-    todo = validate.check(root)
+    todo: dict[tuple[str, int], list[str]] = {}
+    for p in validate.check(root):
+        todo.setdefault((p.file, p.line), []).append(p.column or "?")
     print(f"add: appended {key} to {PAPERS}, {texts[CLAIMS].count(chr(10))} rows to {CLAIMS} and a stub to {BIB}")
-    print("add: delete the claims rows of numbers that are no quantities (move them to data/coverage-exclusions.csv),"
-          " then fill what make check names:")
-    for p in todo:
-        print(f"  {p}")
+    print("add: delete the claims rows of numbers that are no quantities, fill these columns (make check says "
+          "what each expects), then run make coverage:")
+    for (file, line), columns in todo.items():
+        print(f"  {file}:{line}: {', '.join(columns)}")
     return 0

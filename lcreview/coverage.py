@@ -1,6 +1,6 @@
 """``python -m lcreview coverage LISTING``: every paper and every number of its abstract is accounted for.
 
-A number of an included paper's abstract is accounted for when it lies inside the quote of one of that
+A number of the abstract of a paper not excluded from the review is accounted for when it lies inside the quote of one of that
 paper's claims (the quote found verbatim in the abstract) or inside the span of a row of
 ``data/coverage-exclusions.csv`` that excuses it. Reads only; exits 1 when anything is unaccounted for.
 """
@@ -82,7 +82,7 @@ def audit(listing_path: Path | str, root: Path | str | None = None) -> tuple[lis
         in_data.add(listing.norm_title(row.get("title", "")))
         if entry is None:
             problems.append(Problem(PAPERS, line, "title", f"{row.get('key')!r} ({row.get('title')!r}) is not in {name}"))
-        elif row.get("included") == "true":
+        elif row.get("included") != "false":
             matched[row.get("key", "")] = entry
     for p in entries:
         if listing.norm_title(p.title) not in in_data:
