@@ -1,11 +1,18 @@
 """``python -m lcreview COMMAND``: the commands behind make check and make book, one chapter's run, and the
 contributor tools (coverage of a listing, adding a paper, the data report of a change)."""
+
 import importlib
 import os
 import sys
 
-COMMANDS = {"check": ("validate", "main"), "build": ("build", "main"), "run": ("build", "run_main"),
-            "coverage": ("coverage", "main"), "add": ("addpaper", "main"), "diff": ("datadiff", "main")}
+COMMANDS = {
+    "check": ("validate", "main"),
+    "build": ("build", "main"),
+    "run": ("build", "run_main"),
+    "coverage": ("coverage", "main"),
+    "add": ("addpaper", "main"),
+    "diff": ("datadiff", "main"),
+}
 
 
 def main() -> int:
@@ -15,7 +22,7 @@ def main() -> int:
     module, function = COMMANDS[sys.argv[1]]
     try:
         return getattr(importlib.import_module(f"lcreview.{module}"), function)(sys.argv[2:])
-    except BrokenPipeError:                  # output piped into head & co.: stop quietly
+    except BrokenPipeError:  # output piped into head & co.: stop quietly
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
 

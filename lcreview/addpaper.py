@@ -5,6 +5,7 @@ Appends a ``data/papers.csv`` row (what the listing gives; the fields a contribu
 and setting left empty) and a BibTeX stub with no authors, so that ``make check`` names every field to fill.
 Refuses a title the listing does not hold or a paper already in the data, and then changes nothing.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -22,7 +23,7 @@ from lcreview.coverage import CLAIMS, PAPERS, DataError, data_rows
 from lcreview.validate import Problem
 
 BIB = "references.bib"
-SHORT_MAX = 32                    # papers.short maxLength in data/datapackage.json
+SHORT_MAX = 32  # papers.short maxLength in data/datapackage.json
 
 
 class Refused(Exception):
@@ -59,8 +60,11 @@ def listing_year(entry: listing.Paper, papers: list[tuple[int, dict]]) -> int | 
         return int(m.group(1))
     if not entry.date:
         return None
-    years = Counter(row["published"][:4] for _, row in papers
-                    if row.get("date") and "," not in row["date"] and row.get("published", "")[:4].isdigit())
+    years = Counter(
+        row["published"][:4]
+        for _, row in papers
+        if row.get("date") and "," not in row["date"] and row.get("published", "")[:4].isdigit()
+    )
     return int(years.most_common(1)[0][0]) if years else None
 
 
@@ -83,21 +87,31 @@ def claim_rows(key: str, entry: listing.Paper) -> list[dict]:
     for i, n in enumerate(listing.numbers(entry.abstract), start=1):
         k_low, k_high = _k_base(n.low), _k_base(n.high)
         high = _plain(listing.value(n.high, int(k_high) if k_high else None)) if n.high else ""
-        rows.append({
-            "id": f"{key}.{i}", "paper": key, "value": _plain(listing.value(n.low, int(k_low) if k_low else None)),
-            "value_text": n.low, "value_high": high, "value_high_text": n.high,
-            "k_base": k_low or k_high, "k_base_high": k_high if k_high and k_low and k_high != k_low else "",
-            "qualifier": "range" if n.high else "", "location": "abstract",
-            "quote": listing.quote_span(entry.abstract, n),
-        })
+        rows.append(
+            {
+                "id": f"{key}.{i}",
+                "paper": key,
+                "value": _plain(listing.value(n.low, int(k_low) if k_low else None)),
+                "value_text": n.low,
+                "value_high": high,
+                "value_high_text": n.high,
+                "k_base": k_low or k_high,
+                "k_base_high": k_high if k_high and k_low and k_high != k_low else "",
+                "qualifier": "range" if n.high else "",
+                "location": "abstract",
+                "quote": listing.quote_span(entry.abstract, n),
+            }
+        )
     return rows
 
 
 def bib_stub(key: str, title: str, year: int) -> str:
     """A BibTeX entry with title and year whose empty author, eprint and url fields make check report."""
-    return (f"% {key}: stub written by python -m lcreview add; look up the full author list, eprint, url and venue\n"
-            f"@misc{{{key},\n  title = {{{{{title}}}}},\n  author = {{}},\n  year = {{{year}}},\n"
-            f"  eprint = {{}},\n  url = {{}}\n}}\n")
+    return (
+        f"% {key}: stub written by python -m lcreview add; look up the full author list, eprint, url and venue\n"
+        f"@misc{{{key},\n  title = {{{{{title}}}}},\n  author = {{}},\n  year = {{{year}}},\n"
+        f"  eprint = {{}},\n  url = {{}}\n}}\n"
+    )
 
 
 def _csv_line(header: list[str], row: dict) -> str:
@@ -112,8 +126,14 @@ def _append(path: Path, text: str) -> None:
     path.write_text(old + sep + text, encoding="utf-8")
 
 
-def plan(listing_path: Path | str, title: str, root: Path, key: str | None = None, short: str | None = None,
-         year: int | None = None) -> dict[str, str]:
+def plan(
+    listing_path: Path | str,
+    title: str,
+    root: Path,
+    key: str | None = None,
+    short: str | None = None,
+    year: int | None = None,
+) -> dict[str, str]:
     """What ``add`` appends: {file: text}. Raises :class:`Refused` when the paper cannot be added."""
     name = str(listing_path)
     entries, problems = listing.read(listing_path)
@@ -123,8 +143,9 @@ def plan(listing_path: Path | str, title: str, root: Path, key: str | None = Non
     entry = found.get(listing.norm_title(title))
     if entry is None:
         titles = [p.title for p in entries]
-        close = [t for t in titles if listing.norm_title(title) in listing.norm_title(t)][:3] or \
-            difflib.get_close_matches(title, titles, n=3, cutoff=0.5)
+        close = [t for t in titles if listing.norm_title(title) in listing.norm_title(t)][
+            :3
+        ] or difflib.get_close_matches(title, titles, n=3, cutoff=0.5)
         hint = "; did you mean: " + " | ".join(close) if close else "; titles are matched ignoring case and spaces"
         raise Refused(Problem(name, 0, "", f"no paper titled {title!r} in the listing{hint}"))
     try:
@@ -133,7 +154,9 @@ def plan(listing_path: Path | str, title: str, root: Path, key: str | None = Non
         raise Refused(exc.problem) from None
     for line, row in papers:
         if listing.norm_title(row.get("title", "")) == listing.norm_title(entry.title):
-            raise Refused(Problem(PAPERS, line, "title", f"{entry.title!r} is already in the data as {row.get('key')!r}"))
+            raise Refused(
+                Problem(PAPERS, line, "title", f"{entry.title!r} is already in the data as {row.get('key')!r}")
+            )
     year = year or listing_year(entry, papers)
     if year is None:
         raise Refused(Problem(name, entry.line, "", "the listing gives no year for this paper; pass --year YYYY"))
@@ -145,8 +168,14 @@ def plan(listing_path: Path | str, title: str, root: Path, key: str | None = Non
     if any(row.get("id", "").startswith(key + ".") for _, row in claims):
         raise Refused(Problem(CLAIMS, 0, "id", f"claims with ids {key}.N exist already; pass another --key"))
     header = {f: next(csv.reader([(root / f).read_text(encoding="utf-8").split("\n", 1)[0]])) for f in (PAPERS, CLAIMS)}
-    paper = {"key": key, "title": entry.title, "short": short, "date": entry.date,
-             "n_authors": entry.n_authors or "", "votes": "" if entry.votes is None else entry.votes}
+    paper = {
+        "key": key,
+        "title": entry.title,
+        "short": short,
+        "date": entry.date,
+        "n_authors": entry.n_authors or "",
+        "votes": "" if entry.votes is None else entry.votes,
+    }
     return {
         PAPERS: _csv_line(header[PAPERS], paper),
         CLAIMS: "".join(_csv_line(header[CLAIMS], r) for r in claim_rows(key, entry)),
@@ -177,8 +206,10 @@ def main(argv: list[str] | None = None) -> int:
     for p in validate.check(root):
         todo.setdefault((p.file, p.line), []).append(p.column or "?")
     print(f"add: appended {key} to {PAPERS}, {texts[CLAIMS].count(chr(10))} rows to {CLAIMS} and a stub to {BIB}")
-    print("add: delete the claims rows of numbers that are no quantities, fill these columns (make check says "
-          "what each expects), then run make coverage:")
+    print(
+        "add: delete the claims rows of numbers that are no quantities, fill these columns (make check says "
+        "what each expects), then run make coverage:"
+    )
     for (file, line), columns in todo.items():
         print(f"  {file}:{line}: {', '.join(columns)}")
     return 0

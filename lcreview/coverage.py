@@ -1,9 +1,10 @@
 """``python -m lcreview coverage LISTING``: every paper and every number of its abstract is accounted for.
 
-A number of the abstract of a paper not excluded from the review is accounted for when it lies inside the quote of one of that
-paper's claims (the quote found verbatim in the abstract) or inside the span of a row of
-``data/coverage-exclusions.csv`` that excuses it. Reads only; exits 1 when anything is unaccounted for.
+A number of the abstract of a paper not excluded from the review is accounted for when the quote of one of that
+paper's claims holds it as written (the quote found verbatim in the abstract), or when it lies inside the span of a
+row of ``data/coverage-exclusions.csv`` that excuses it. Reads only; exits 1 when anything is unaccounted for.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -81,21 +82,37 @@ def audit(listing_path: Path | str, root: Path | str | None = None) -> tuple[lis
         entry = by_title.get(listing.norm_title(row.get("title", "")))
         in_data.add(listing.norm_title(row.get("title", "")))
         if entry is None:
-            problems.append(Problem(PAPERS, line, "title", f"{row.get('key')!r} ({row.get('title')!r}) is not in {name}"))
+            problems.append(
+                Problem(PAPERS, line, "title", f"{row.get('key')!r} ({row.get('title')!r}) is not in {name}")
+            )
         elif row.get("included") != "false":
             matched[row.get("key", "")] = entry
     for p in entries:
         if listing.norm_title(p.title) not in in_data:
-            problems.append(Problem(name, p.line, "", f"paper {p.title!r} is not in {PAPERS}; add it with: "
-                                    f"python -m lcreview add {name} --title {p.title!r}"))
+            problems.append(
+                Problem(
+                    name,
+                    p.line,
+                    "",
+                    f"paper {p.title!r} is not in {PAPERS}; add it with: "
+                    f"python -m lcreview add {name} --title {p.title!r}",
+                )
+            )
     quoted: dict[str, set[str]] = {k: set() for k in matched}
     for line, row in claims:
         entry = matched.get(row.get("paper", ""))
         if entry is None or not row.get("location", "").startswith("abstract"):
             continue
         if row.get("quote", "") not in entry.abstract:
-            problems.append(Problem(CLAIMS, line, "quote", f"not verbatim in the abstract of {row['paper']!r} "
-                                    f"({name}:{entry.abstract_line}): {row.get('quote')!r}"))
+            problems.append(
+                Problem(
+                    CLAIMS,
+                    line,
+                    "quote",
+                    f"not verbatim in the abstract of {row['paper']!r} "
+                    f"({name}:{entry.abstract_line}): {row.get('quote')!r}",
+                )
+            )
         elif row.get("quote"):
             quoted[row["paper"]].update(n.text for n in listing.numbers(row["quote"]))
     excused: dict[str, list[tuple[str, list[tuple[int, int]], int]]] = {k: [] for k in matched}
@@ -108,8 +125,15 @@ def audit(listing_path: Path | str, root: Path | str | None = None) -> tuple[lis
         elif not where:
             problems.append(Problem(EXCLUSIONS, line, "span", f"{span!r} is not verbatim in the abstract of {key!r}"))
         elif not any(n.text == number for n in listing.numbers(span)):
-            problems.append(Problem(EXCLUSIONS, line, "number", f"{number!r} is not a number of the span {span!r}; "
-                                    "expected the number as the coverage report writes it"))
+            problems.append(
+                Problem(
+                    EXCLUSIONS,
+                    line,
+                    "number",
+                    f"{number!r} is not a number of the span {span!r}; "
+                    "expected the number as the coverage report writes it",
+                )
+            )
         else:
             excused[key].append((number, where, line))
     used: set[int] = set()
@@ -120,14 +144,26 @@ def audit(listing_path: Path | str, root: Path | str | None = None) -> tuple[lis
             if n.text in quoted[key]:
                 counts["claimed"] += 1
                 for line in by:
-                    problems.append(Problem(EXCLUSIONS, line, "number", f"{n.text!r} of {key!r} is covered by a "
-                                            "claim's quote; delete this exclusion"))
+                    problems.append(
+                        Problem(
+                            EXCLUSIONS,
+                            line,
+                            "number",
+                            f"{n.text!r} of {key!r} is covered by a claim's quote; delete this exclusion",
+                        )
+                    )
             elif by:
                 counts["excused"] += 1
                 used.update(by)
             else:
-                problems.append(Problem(name, entry.abstract_line, "", f"{key}: number {n.text!r} has no claim "
-                                        f"and no exclusion: {_context(entry.abstract, n)!r}"))
+                problems.append(
+                    Problem(
+                        name,
+                        entry.abstract_line,
+                        "",
+                        f"{key}: number {n.text!r} has no claim and no exclusion: {_context(entry.abstract, n)!r}",
+                    )
+                )
     for key in matched:
         for _, _, line in excused[key]:
             if line not in used and not any(p.file == EXCLUSIONS and p.line == line for p in problems):
@@ -138,7 +174,7 @@ def audit(listing_path: Path | str, root: Path | str | None = None) -> tuple[lis
 def _context(text: str, n: listing.Number, words: int = 5) -> str:
     """A few words either side of a number, verbatim."""
     before = text[: n.start].split(" ")[-words:]
-    after = text[n.end:].split(" ")[: words + 1]
+    after = text[n.end :].split(" ")[: words + 1]
     return " ".join(before) + n.text + " ".join(after)
 
 
@@ -150,7 +186,10 @@ def main(argv: list[str] | None = None) -> int:
     problems, c = audit(args.listing, args.root)
     for p in problems:
         print(p)
-    print(f"coverage: {c['papers']} papers listed; {c['numbers']} numbers in the included abstracts: "
-          f"{c['claimed']} in claim quotes, {c['excused']} excused, {c['numbers'] - c['claimed'] - c['excused']} "
-          f"unaccounted; {len(problems)} problem(s)", file=sys.stderr)
+    print(
+        f"coverage: {c['papers']} papers listed; {c['numbers']} numbers in the included abstracts: "
+        f"{c['claimed']} in claim quotes, {c['excused']} excused, {c['numbers'] - c['claimed'] - c['excused']} "
+        f"unaccounted; {len(problems)} problem(s)",
+        file=sys.stderr,
+    )
     return 1 if problems else 0

@@ -4,6 +4,7 @@ Compares ``data/`` and ``references.bib`` of the working tree with git revision 
 and changed in every table (by its primary key, each changed cell old -> new), BibTeX entries added,
 removed and changed, and the chapters that read a changed file (so whose figures may change). Reads only.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -42,8 +43,9 @@ def base_files(root: Path, base: str) -> dict[str, str]:
     try:
         _git(root, "rev-parse", "--verify", "--quiet", f"{base}^{{commit}}")
     except GitError:
-        raise GitError(f"{base!r} is not a revision of this repository (in CI, fetch it first: "
-                       f"git fetch --depth=1 origin BRANCH)") from None
+        raise GitError(
+            f"{base!r} is not a revision of this repository (in CI, fetch it first: git fetch --depth=1 origin BRANCH)"
+        ) from None
     names = _git(root, "ls-tree", "-r", "--name-only", base, "--", "data", BIB).split("\n")
     return {n: _git(root, "show", f"{base}:{n}") for n in names if n}
 
@@ -75,15 +77,20 @@ def diff_rows(old: str, new: str, file: str, key: list[str]) -> tuple[list[tuple
 
     Added and removed are [(id, row)], changed is [(id, [(column, old, new)])].
     """
+
     def keyed(text):
         rows = [r for _, r in csv_rows(text, file)] if text else []
         cols = key or list(rows[0])[:1] if rows else []
         return {" / ".join(r.get(c, "") for c in cols): r for r in rows}
+
     a, b = keyed(old), keyed(new)
     changed = []
     for k in sorted(b.keys() & a.keys()):
-        cells = [(c, a[k].get(c, ""), b[k].get(c, "")) for c in dict.fromkeys([*a[k], *b[k]])
-                 if a[k].get(c, "") != b[k].get(c, "")]
+        cells = [
+            (c, a[k].get(c, ""), b[k].get(c, ""))
+            for c in dict.fromkeys([*a[k], *b[k]])
+            if a[k].get(c, "") != b[k].get(c, "")
+        ]
         if cells:
             changed.append((k, cells))
     return [(k, r) for k, r in b.items() if k not in a], [(k, r) for k, r in a.items() if k not in b], changed
@@ -125,8 +132,10 @@ def chapter_reads(root: Path) -> tuple[dict[str, set[str]], str]:
     state_path = root / STATE
     state = json.loads(state_path.read_text(encoding="utf-8")) if state_path.exists() else {}
     if chapters and all(build.staged_name(c) in state for c in chapters):
-        return ({c: set(state[build.staged_name(c)].get("deps", {})) for c in chapters},
-                f"what each chapter read when it last ran ({STATE})")
+        return (
+            {c: set(state[build.staged_name(c)].get("deps", {})) for c in chapters},
+            f"what each chapter read when it last ran ({STATE})",
+        )
     loaders = _loader_files(root)
     out = {}
     for c in chapters:
@@ -134,7 +143,10 @@ def chapter_reads(root: Path) -> tuple[dict[str, set[str]], str]:
         modules = [root / m for m in build.code_deps(root, code) if m != "lcreview/load.py" and (root / m).exists()]
         text = "\n".join(code + [m.read_text(encoding="utf-8") for m in modules])
         out[c] = set().union(*(loaders.get(name, set()) for name in re.findall(r"\bload\.(\w+)\(", text)))
-    return out, "a scan of each chapter's code and the lcreview modules it imports for lcreview.load calls (no build record)"
+    return (
+        out,
+        "a scan of each chapter's code and the lcreview modules it imports for lcreview.load calls (no build record)",
+    )
 
 
 def _loader_files(root: Path) -> dict[str, set[str]]:
@@ -145,8 +157,13 @@ def _loader_files(root: Path) -> dict[str, set[str]]:
     for fn in (n for n in tree.body if isinstance(n, ast.FunctionDef)):
         called = [n for n in ast.walk(fn) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)]
         calls[fn.name] = {c.func.id for c in called}
-        direct[fn.name] = {files[a.value][0] for c in called if c.func.id in ("table", "resource") for a in c.args
-                           if isinstance(a, ast.Constant) and a.value in files}
+        direct[fn.name] = {
+            files[a.value][0]
+            for c in called
+            if c.func.id in ("table", "resource")
+            for a in c.args
+            if isinstance(a, ast.Constant) and a.value in files
+        }
         if fn.name == "package":
             direct[fn.name].add(DESCRIPTOR)
     out = {}
@@ -182,21 +199,39 @@ def report(root: Path | str | None, base: str) -> str:
     if old.get(BIB, "") != new.get(BIB, ""):
         a, b = bib_entries(old.get(BIB, "")), bib_entries(new.get(BIB, ""))
         moved = sorted(k for k in a.keys() & b.keys() if a[k] != b[k])
-        summary.append(f"bibliography: {len(b.keys() - a.keys())} added, {len(a.keys() - b.keys())} removed, "
-                       f"{len(moved)} changed")
+        summary.append(
+            f"bibliography: {len(b.keys() - a.keys())} added, {len(a.keys() - b.keys())} removed, {len(moved)} changed"
+        )
         body += [f"## Bibliography (`{BIB}`)", ""]
         body += [f"- added {_code(k)}: {b[k].get('title', '')}" for k in sorted(b.keys() - a.keys())]
         body += [f"- removed {_code(k)}" for k in sorted(a.keys() - b.keys())]
-        body += [f"- changed {_code(k)}: " + _cells([(f, a[k].get(f, ""), b[k].get(f, "")) for f in
-                                                    dict.fromkeys([*a[k], *b[k]]) if a[k].get(f) != b[k].get(f)])
-                 for k in moved] + [""]
+        body += [
+            f"- changed {_code(k)}: "
+            + _cells(
+                [
+                    (f, a[k].get(f, ""), b[k].get(f, ""))
+                    for f in dict.fromkeys([*a[k], *b[k]])
+                    if a[k].get(f) != b[k].get(f)
+                ]
+            )
+            for k in moved
+        ] + [""]
     if old.get(DESCRIPTOR) != new.get(DESCRIPTOR) and DESCRIPTOR in old and DESCRIPTOR in new:
-        body += [f"## Data package (`{DESCRIPTOR}`)", ""] + [f"- changed {p}" for p in _descriptor_parts(
-            json.loads(old[DESCRIPTOR]), json.loads(new[DESCRIPTOR]))] + [""]
+        body += (
+            [f"## Data package (`{DESCRIPTOR}`)", ""]
+            + [f"- changed {p}" for p in _descriptor_parts(json.loads(old[DESCRIPTOR]), json.loads(new[DESCRIPTOR]))]
+            + [""]
+        )
     others = [f for f in changed_files if f not in (BIB, DESCRIPTOR) and f not in {v[0] for v in declared.values()}]
     if others:
-        body += ["## Other files", ""] + [f"- {_code(f)} " + ("added" if f not in old else "removed" if f not in new
-                                                              else "changed") for f in others] + [""]
+        body += (
+            ["## Other files", ""]
+            + [
+                f"- {_code(f)} " + ("added" if f not in old else "removed" if f not in new else "changed")
+                for f in others
+            ]
+            + [""]
+        )
     if changed_files:
         reads, how = chapter_reads(root)
         hit = {c: sorted(r & set(changed_files)) for c, r in reads.items() if r & set(changed_files)}

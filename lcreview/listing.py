@@ -4,6 +4,7 @@ A paper is a title line followed by its abstract line (blank lines between are i
 ``• N authors``, ``·`` and a date line (``Oct 5, 2024`` or ``Feb 17``) with an optional trailing vote
 count. Lines before the first paper (the page header) are skipped; any other line is reported.
 """
+
 from __future__ import annotations
 
 import re
@@ -13,7 +14,7 @@ from pathlib import Path
 
 from lcreview.validate import NUMBER_WORDS, Problem, parse_number
 
-ABSTRACT_MIN = 300            # characters: an abstract line is at least this long, a title line shorter
+ABSTRACT_MIN = 300  # characters: an abstract line is at least this long, a title line shorter
 AUTHORS = re.compile(r"\s*•\s*(\d+)\s+authors?\s*")
 DOT = re.compile(r"\s*·\s*")
 DATE = re.compile(r"\s*([A-Z][a-z]{2} \d{1,2}(?:, \d{4})?)(?:\s+(\d+))?\s*")
@@ -21,15 +22,18 @@ DATE = re.compile(r"\s*([A-Z][a-z]{2} \d{1,2}(?:, \d{4})?)(?:\s+(\d+))?\s*")
 _WORDS = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
 _DIGITS = r"\d{1,3}(?:,\d{3})+(?!\d)|\d+(?:\.\d+)?|\.\d+"
 _ONE = rf"(?:{_DIGITS})(?:/\d+)?(?:\s?(?:billion|million|thousand|trillion)\b|[KkMBT](?![A-Za-z]))?(?:[x×+]|\\?%)?"
-NUMBER = re.compile(                 # a range "2K-32K" only when no hyphen precedes it ("GPT-4-128K" is two)
+NUMBER = re.compile(  # a range "2K-32K" only when no hyphen precedes it ("GPT-4-128K" is two)
     rf"(?<![\w.^/-])(?P<low>{_ONE})(?:[-–](?P<high>{_ONE}))?(?![\w/])"
     rf"|(?<=-)(?P<single>{_ONE})(?![\w/])"
-    rf"|(?<![\w-])(?P<word>{_WORDS})(?![\w-])", re.I)
+    rf"|(?<![\w-])(?P<word>{_WORDS})(?![\w-])",
+    re.I,
+)
 
 
 @dataclass(frozen=True)
 class Number:
     """One number of a text as written ("4K", "2K-32K", "1/3", "eight"), with its offsets."""
+
     text: str
     start: int
     end: int
@@ -40,6 +44,7 @@ class Number:
 @dataclass
 class Paper:
     """One paper of a listing; ``line`` is the title's line, ``abstract_line`` the abstract's."""
+
     title: str
     abstract: str
     line: int
@@ -106,8 +111,15 @@ def read(path: Path | str) -> tuple[list[Paper], list[Problem]]:
             k += 2
             continue
         if papers:
-            problems.append(Problem(name, line, "", "expected a title line followed by its abstract line "
-                                    f"(at least {ABSTRACT_MIN} characters), '• N authors', '·' or a date"))
+            problems.append(
+                Problem(
+                    name,
+                    line,
+                    "",
+                    "expected a title line followed by its abstract line "
+                    f"(at least {ABSTRACT_MIN} characters), '• N authors', '·' or a date",
+                )
+            )
         k += 1
     if not papers and not problems:
         problems.append(Problem(name, 0, "", "no papers found; expected title lines each followed by an abstract line"))
@@ -125,8 +137,9 @@ def _meta(text: str) -> str:
 def _add_meta(paper: Paper, text: str, file: str, line: int, problems: list[Problem]) -> None:
     kind = _meta(text)
     if kind in paper.meta:
-        problems.append(Problem(file, line, "", f"a second {kind} line for {paper.title!r}; "
-                                "expected one metadata block per paper"))
+        problems.append(
+            Problem(file, line, "", f"a second {kind} line for {paper.title!r}; expected one metadata block per paper")
+        )
         return
     paper.meta.add(kind)
     if kind == "authors":
@@ -143,16 +156,16 @@ _CLAUSE_END = re.compile(r"[,;:](?=\s)|\s(?=\(|(?:and|but|while|whereas) )")
 def quote_span(text: str, n: Number, min_words: int = 6, max_words: int = 25) -> str:
     """The shortest verbatim span of ``text`` that holds ``n`` and reads as a phrase.
 
-    The clause holding the number (between , ; : parentheses, "and", "but", "while" or "whereas"), widened inside its sentence by the
-    clauses before it (then after it) to at least ``min_words`` words, then cut to at most ``max_words``
-    words around the number.
+    The clause holding the number (between , ; : parentheses, "and", "but", "while" or "whereas"), widened
+    inside its sentence by the clauses before it (then after it) to at least ``min_words`` words, then cut to
+    at most ``max_words`` words around the number.
     """
     lo = max((m.end() for m in _SENTENCE_END.finditer(text, 0, n.start)), default=0)
     hi = next((m.end() for m in _SENTENCE_END.finditer(text, n.end)), len(text))
     cuts = sorted({lo, hi} | {m.end() for m in _CLAUSE_END.finditer(text, lo, hi)})
     i = max(k for k, c in enumerate(cuts) if c <= n.start)
     j = min(k for k, c in enumerate(cuts) if c >= n.end)
-    while len(_trim(text[cuts[i]:cuts[j]]).split()) < min_words and (i > 0 or j < len(cuts) - 1):
+    while len(_trim(text[cuts[i] : cuts[j]]).split()) < min_words and (i > 0 or j < len(cuts) - 1):
         i, j = (i - 1, j) if i > 0 else (i, j + 1)
     start, end = cuts[i], cuts[j]
     words = [(m.start(), m.end()) for m in re.finditer(r"\S+", text[start:end])]

@@ -4,6 +4,7 @@ Listings are made here: one built from the project's own data (every abstract cl
 span of a paper, so it is fully accounted for by construction) with a new paper appended. The corpus listing
 itself is checked when it is beside the checkout (or named by LCREVIEW_LISTING).
 """
+
 from __future__ import annotations
 
 import csv
@@ -15,8 +16,8 @@ import sys
 
 import pytest
 import yaml
-
 from conftest import ROOT, copy_project
+
 from lcreview import addpaper, coverage, datadiff, listing, validate
 
 CORPUS = os.environ.get("LCREVIEW_LISTING", str(ROOT.parent / "shared" / "seed" / "000_d698e663c0964d8a.txt"))
@@ -26,7 +27,8 @@ NEW_ABSTRACT = (
     "has seen. Our method, Tiny Windows, compresses each 2K-token block into 64 summary tokens and attends over a "
     "window of 4K tokens plus the summaries. On eight long-context benchmarks it matches full attention at 128K "
     "tokens while decoding 3.2x faster than FlashAttention-2 and using 41% less memory. Training takes two days on "
-    "16 GPUs with 5B tokens, and inputs range over 2K-32K tokens in our own suite.")
+    "16 GPUs with 5B tokens, and inputs range over 2K-32K tokens in our own suite."
+)
 NEW_ENTRY = f"{NEW_TITLE}\n\n{NEW_ABSTRACT}\n\n  • 4 authors\n·\nMar 3 3\n"
 FILLER = " This entry of the test listing is assembled from the review's own data rows."
 
@@ -71,12 +73,31 @@ def snapshot(root):
 
 # --- listing -------------------------------------------------------------------------------------------------
 
+
 def test_numbers_as_written():
-    text = ("from 4K to 400K, 24.89x faster, 10,000 words, 1/3 of layers, 2K-32K inputs, 100+ tasks, 75\\% on it, "
-            "456 billion parameters, eight models, three weeks; GPT-4-128K and Llama-2-7B, M2-BERT, post-2022")
+    text = (
+        "from 4K to 400K, 24.89x faster, 10,000 words, 1/3 of layers, 2K-32K inputs, 100+ tasks, 75\\% on it, "
+        "456 billion parameters, eight models, three weeks; GPT-4-128K and Llama-2-7B, M2-BERT, post-2022"
+    )
     got = [n.text for n in listing.numbers(text)]
-    assert got == ["4K", "400K", "24.89x", "10,000", "1/3", "2K-32K", "100+", "75\\%", "456 billion", "eight",
-                   "three", "4", "128K", "2", "7B", "2022"]
+    assert got == [
+        "4K",
+        "400K",
+        "24.89x",
+        "10,000",
+        "1/3",
+        "2K-32K",
+        "100+",
+        "75\\%",
+        "456 billion",
+        "eight",
+        "three",
+        "4",
+        "128K",
+        "2",
+        "7B",
+        "2022",
+    ]
     rng = listing.numbers("2K-32K")[0]
     assert (rng.low, rng.high) == ("2K", "32K")
     assert listing.value("1/3") == pytest.approx(1 / 3)
@@ -86,21 +107,29 @@ def test_numbers_as_written():
 def test_listing_is_parsed_with_its_metadata(tmp_path):
     long = "An abstract sentence that is long enough to be an abstract line of the listing. " * 5
     path = tmp_path / "l.txt"
-    path.write_text(f"new\n\nDaily Papers\n\nDec 15\n\nFirst: A Paper\n\n{long}\n\n  • 7 authors\n·\nOct 5, 2024 2\n\n"
-                    f"Second Paper\n\n{long}\n\nThird Paper\n\n{long}\n\n  • 1 authors\n·\nFeb 17\n", encoding="utf-8")
+    path.write_text(
+        f"new\n\nDaily Papers\n\nDec 15\n\nFirst: A Paper\n\n{long}\n\n  • 7 authors\n·\nOct 5, 2024 2\n\n"
+        f"Second Paper\n\n{long}\n\nThird Paper\n\n{long}\n\n  • 1 authors\n·\nFeb 17\n",
+        encoding="utf-8",
+    )
     papers, problems = listing.read(path)
     assert problems == []
     assert [(p.title, p.n_authors, p.date, p.votes, p.line) for p in papers] == [
-        ("First: A Paper", 7, "Oct 5, 2024", 2, 7), ("Second Paper", None, "", None, 15),
-        ("Third Paper", 1, "Feb 17", None, 19)]
+        ("First: A Paper", 7, "Oct 5, 2024", 2, 7),
+        ("Second Paper", None, "", None, 15),
+        ("Third Paper", 1, "Feb 17", None, 19),
+    ]
     path.write_text(path.read_text(encoding="utf-8") + "\na stray line\n", encoding="utf-8")
     assert [str(p) for p in listing.read(path)[1]] == [
         f"{path}:27: expected a title line followed by its abstract line (at least 300 characters), "
-        "'• N authors', '·' or a date"]
+        "'• N authors', '·' or a date"
+    ]
 
 
-@pytest.mark.parametrize("content, message", [(None, "listing file not found"), (b"\xff\xfe bad", "not valid UTF-8"),
-                                              (b"just a line\n", "no papers found")])
+@pytest.mark.parametrize(
+    "content, message",
+    [(None, "listing file not found"), (b"\xff\xfe bad", "not valid UTF-8"), (b"just a line\n", "no papers found")],
+)
 def test_bad_listing_is_one_line_not_a_traceback(tmp_path, capsys, content, message):
     path = tmp_path / "l.txt"
     if content is not None:
@@ -120,6 +149,7 @@ def test_quotes_are_short_verbatim_spans_holding_the_number():
 
 # --- coverage ------------------------------------------------------------------------------------------------
 
+
 def test_coverage_accounts_for_the_data_listing_and_names_a_new_paper(repo, capsys):
     assert coverage.main([str(repo.parent / "listing.txt"), "--root", str(repo)]) == 0
     capsys.readouterr()
@@ -134,14 +164,18 @@ def test_coverage_names_an_uncovered_number_and_a_stale_exclusion(repo):
     text = listing_path.read_text(encoding="utf-8")
     first = next(p for p in rows(repo / "data" / "papers.csv") if p["included"] == "true")
     target = next(p for p in listing.read(listing_path)[0] if p.title == first["title"])
-    listing_path.write_text(text.replace(target.abstract, target.abstract + " It also reads 77 pages."), encoding="utf-8")
+    listing_path.write_text(
+        text.replace(target.abstract, target.abstract + " It also reads 77 pages."), encoding="utf-8"
+    )
     with open(repo / "data" / "coverage-exclusions.csv", "a", encoding="utf-8") as fh:
         fh.write(f"{first['key']},9,not in the abstract (9),enumeration marker\n")
     problems, _ = coverage.audit(listing_path, repo)
     lines = [str(p) for p in problems]
     assert any(f"{listing_path}:{target.abstract_line}:" in x and "number '77' has no claim" in x for x in lines), lines
     n = len(rows(repo / "data" / "coverage-exclusions.csv")) + 1
-    assert f"data/coverage-exclusions.csv:{n}: column span: 'not in the abstract (9)' is not verbatim" in "\n".join(lines)
+    assert f"data/coverage-exclusions.csv:{n}: column span: 'not in the abstract (9)' is not verbatim" in "\n".join(
+        lines
+    )
 
 
 @pytest.mark.skipif(not os.path.exists(CORPUS), reason=f"the corpus listing is not beside this checkout ({CORPUS})")
@@ -159,10 +193,20 @@ FILL = {  # value_text -> what a contributor decides
     "4K": dict(quantity="context length", unit="tokens", qualifier="exact"),
     "eight": dict(quantity="count", unit="datasets", qualifier="exact"),
     "128K": dict(quantity="context length", unit="tokens", qualifier="exact"),
-    "3.2x": dict(quantity="decode speedup", unit="x", qualifier="exact", baseline="FlashAttention-2",
-                 baseline_kind="optimized-kernel"),
-    "41%": dict(quantity="memory reduction", unit="%", qualifier="exact", baseline="full attention",
-                baseline_kind="full-attention"),
+    "3.2x": dict(
+        quantity="decode speedup",
+        unit="x",
+        qualifier="exact",
+        baseline="FlashAttention-2",
+        baseline_kind="optimized-kernel",
+    ),
+    "41%": dict(
+        quantity="memory reduction",
+        unit="%",
+        qualifier="exact",
+        baseline="full attention",
+        baseline_kind="full-attention",
+    ),
     "two": dict(quantity="training time", unit="days", qualifier="exact"),
     "16": dict(quantity="GPUs", unit="GPUs", qualifier="exact"),
     "5B": dict(quantity="training data", unit="tokens", qualifier="exact"),
@@ -175,23 +219,53 @@ def test_add_then_fill_the_named_fields_passes_check(repo, capsys):
     printed = capsys.readouterr().out
     paper = rows(repo / "data" / "papers.csv")[-1]
     assert (paper["key"], paper["title"], paper["short"], paper["date"], paper["n_authors"], paper["votes"]) == (
-        "tiny-windows-2025", NEW_TITLE, "Tiny Windows", "Mar 3", "4", "3")
+        "tiny-windows-2025",
+        NEW_TITLE,
+        "Tiny Windows",
+        "Mar 3",
+        "4",
+        "3",
+    )
     added = [c for c in rows(repo / "data" / "claims.csv") if c["paper"] == "tiny-windows-2025"]
-    assert [c["value_text"] for c in added] == ["2K", "64", "4K", "eight", "128K", "3.2x", "2", "41%", "two", "16",
-                                                "5B", "2K"]
+    assert [c["value_text"] for c in added] == [
+        "2K",
+        "64",
+        "4K",
+        "eight",
+        "128K",
+        "3.2x",
+        "2",
+        "41%",
+        "two",
+        "16",
+        "5B",
+        "2K",
+    ]
     assert all(c["quote"] in NEW_ABSTRACT and c["value_text"] in c["quote"] for c in added)
     assert (added[0]["value"], added[0]["k_base"], added[-1]["value_high"], added[-1]["qualifier"]) == (
-        "2048", "1024", "32768", "range")
+        "2048",
+        "1024",
+        "32768",
+        "range",
+    )
     named = {(p.file, p.column) for p in validate.check(repo)}
-    assert {("data/papers.csv", "arxiv_id"), ("data/papers.csv", "summary"), ("data/claims.csv", "quantity"),
-            ("data/claims.csv", "unit"), ("references.bib", "author")} <= named
+    assert {
+        ("data/papers.csv", "arxiv_id"),
+        ("data/papers.csv", "summary"),
+        ("data/claims.csv", "quantity"),
+        ("data/claims.csv", "unit"),
+        ("references.bib", "author"),
+    } <= named
     assert "references.bib:" in printed and ": author, eprint, url" in printed
 
     fill_paper(repo)
     fill_claims(repo)
     bib = (repo / "references.bib").read_text(encoding="utf-8")
-    bib = bib.replace("author = {},", "author = {Doe, Jane and Roe, Richard},").replace(
-        "eprint = {},", "eprint = {2503.01234},").replace("url = {}", "url = {https://arxiv.org/abs/2503.01234}")
+    bib = (
+        bib.replace("author = {},", "author = {Doe, Jane and Roe, Richard},")
+        .replace("eprint = {},", "eprint = {2503.01234},")
+        .replace("url = {}", "url = {https://arxiv.org/abs/2503.01234}")
+    )
     (repo / "references.bib").write_text(bib, encoding="utf-8")
     assert [str(p) for p in validate.check(repo)] == []
     assert coverage.audit(new, repo)[0] == []
@@ -200,8 +274,13 @@ def test_add_then_fill_the_named_fields_passes_check(repo, capsys):
 def fill_paper(repo):
     path = repo / "data" / "papers.csv"
     table = rows(path)
-    table[-1].update(arxiv_id="2503.01234", published="2025-03-03", theme="inference", included="true",
-                     summary="Keeps a short attention window plus running block summaries to decode long inputs.")
+    table[-1].update(
+        arxiv_id="2503.01234",
+        published="2025-03-03",
+        theme="inference",
+        included="true",
+        summary="Keeps a short attention window plus running block summaries to decode long inputs.",
+    )
     write(path, table)
 
 
@@ -211,8 +290,11 @@ def fill_claims(repo):
     table = [r for r in rows(path) if not (r["paper"] == "tiny-windows-2025" and r["value_text"] == "2")]
     for r in table:
         if r["paper"] == "tiny-windows-2025":
-            r.update(FILL.get(r["value_text"], {}) if not r["value_high_text"] else
-                     dict(quantity="input length", unit="tokens"))
+            r.update(
+                FILL.get(r["value_text"], {})
+                if not r["value_high_text"]
+                else dict(quantity="input length", unit="tokens")
+            )
     write(path, table)
 
 
@@ -230,8 +312,10 @@ def test_add_refuses_and_changes_nothing(repo, capsys):
     assert f"no paper titled 'Tiny Windows' in the listing; did you mean: {NEW_TITLE}" in capsys.readouterr().out
     first = rows(repo / "data" / "papers.csv")[0]
     assert addpaper.main([new, "--title", first["title"], "--root", str(repo)]) == 1
-    assert f"data/papers.csv:2: column title: {first['title']!r} is already in the data as {first['key']!r}" in \
-        capsys.readouterr().out
+    assert (
+        f"data/papers.csv:2: column title: {first['title']!r} is already in the data as {first['key']!r}"
+        in capsys.readouterr().out
+    )
     assert addpaper.main([new, "--title", NEW_TITLE, "--key", first["key"], "--root", str(repo)]) == 1
     assert f"key {first['key']!r} is taken" in capsys.readouterr().out
     assert snapshot(repo) == before
@@ -239,9 +323,15 @@ def test_add_refuses_and_changes_nothing(repo, capsys):
 
 # --- diff ----------------------------------------------------------------------------------------------------
 
+
 def git(root, *args):
-    env = dict(os.environ, GIT_AUTHOR_NAME="t", GIT_AUTHOR_EMAIL="t@example.org", GIT_COMMITTER_NAME="t",
-               GIT_COMMITTER_EMAIL="t@example.org")
+    env = dict(
+        os.environ,
+        GIT_AUTHOR_NAME="t",
+        GIT_AUTHOR_EMAIL="t@example.org",
+        GIT_COMMITTER_NAME="t",
+        GIT_COMMITTER_EMAIL="t@example.org",
+    )
     return subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True, text=True, env=env).stdout
 
 
@@ -257,8 +347,10 @@ def two_commits(tmp_path):
     claims[0].update(value="59.9", value_text="59.9%", quote=claims[0]["quote"].replace(old["value_text"], "59.9%"))
     write(root / "data" / "claims.csv", claims)
     papers = rows(root / "data" / "papers.csv")
-    papers.append(dict.fromkeys(papers[0], "") | dict(key="tiny-windows-2025", arxiv_id="2503.01234",
-                                                      title="Tiny Windows", short="Tiny Windows"))
+    papers.append(
+        dict.fromkeys(papers[0], "")
+        | dict(key="tiny-windows-2025", arxiv_id="2503.01234", title="Tiny Windows", short="Tiny Windows")
+    )
     write(root / "data" / "papers.csv", papers)
     git(root, "commit", "-q", "-am", "change")
     return root, old
@@ -270,7 +362,9 @@ def test_diff_names_the_changed_claim_and_the_added_paper(two_commits, capsys):
     out = capsys.readouterr().out
     assert out.startswith("# Data changes against `HEAD~1`")
     assert "- papers: 1 added, 0 removed, 0 changed" in out and "- claims: 0 added, 0 removed, 1 changed" in out
-    assert f"- changed `{old['id']}`: value: `{old['value']}` → `59.9`; value_text: `{old['value_text']}` → `59.9%`" in out
+    assert (
+        f"- changed `{old['id']}`: value: `{old['value']}` → `59.9`; value_text: `{old['value_text']}` → `59.9%`" in out
+    )
     assert "- added `tiny-windows-2025`: arxiv_id: `2503.01234`; title: `Tiny Windows`" in out
     chapters = out.split("## Chapters whose inputs changed")[1]
     assert "scan of each chapter's code" in chapters and "`notebooks/" in chapters and "`data/claims.csv`" in chapters
@@ -297,6 +391,7 @@ def test_diff_uses_the_build_record_and_reports_bib_changes(two_commits, capsys)
 
 def _notebooks(root):
     from lcreview import build
+
     return [f for f in build.toc_files(root) if build.is_notebook(root / f)]
 
 
@@ -308,6 +403,7 @@ def test_diff_of_an_unknown_revision_is_one_line(two_commits, capsys):
 
 
 # --- entry points --------------------------------------------------------------------------------------------
+
 
 def test_make_help_lists_the_tools_and_the_cli_knows_them():
     out = subprocess.run(["make", "-s", "-C", str(ROOT), "help"], capture_output=True, text=True, check=True).stdout
