@@ -168,7 +168,7 @@ def audit(listing_path: Path | str, root: Path | str | None = None) -> tuple[lis
         for _, _, line in excused[key]:
             if line not in used and not any(p.file == EXCLUSIONS and p.line == line for p in problems):
                 problems.append(Problem(EXCLUSIONS, line, "number", "excuses no number of the abstract"))
-    return sorted(problems, key=lambda p: (p.file != name, p.file, p.line)), counts
+    return sorted(dict.fromkeys(problems), key=lambda p: (p.file != name, p.file, p.line)), counts
 
 
 def _context(text: str, n: listing.Number, words: int = 5) -> str:
