@@ -59,6 +59,13 @@ def pct(part: float, whole: float) -> str:
     return f"{100 * part / whole:.0f}%" if whole else "0%"
 
 
+def spread(values) -> float:
+    """How many times the largest positive value is the smallest one (NaN with fewer than two values)."""
+    v = pd.Series(values, dtype=float).dropna()
+    v = v[v > 0]
+    return float(v.max() / v.min()) if len(v) > 1 else np.nan
+
+
 # ----------------------------------------------------------------------------- counting once
 
 def once(rows: pd.DataFrame) -> pd.DataFrame:

@@ -83,6 +83,17 @@ def shorten(text, width: int = 36) -> str:
     return textwrap.shorten(text_or_empty(text) or str(text), width, placeholder="…")
 
 
+def wrap_label(text, width: int = 34, lines: int = 1) -> str:
+    """A row label on at most ``lines`` lines of ``width`` characters ('…' only when it needs more)."""
+    return "\n".join(textwrap.wrap(text_or_empty(text) or str(text), width, max_lines=lines, placeholder="…",
+                                    break_on_hyphens=False))
+
+
+def row_height(lines: int = 1) -> float:
+    """Inches per labelled row whose label has ``lines`` lines."""
+    return max(ROW_IN, 0.16 * lines + 0.06)
+
+
 # ----------------------------------------------------------------------------- axes
 
 def token_axis(axis) -> None:
@@ -181,7 +192,7 @@ def draw_value(ax, y, row, color, size: float = 7.0, filled: bool = True) -> Non
 
 
 def value_rows(ax, rows: pd.DataFrame, label_of, color_of=lambda r: NEUTRAL, text_of=as_written,
-               log: bool | None = None, xlabel: str = "", label_width: int = 34) -> None:
+               log: bool | None = None, xlabel: str = "", label_width: int = 34, label_lines: int = 1) -> None:
     """One labelled row per claim: marker (or range bar) and the number as written after it.
 
     Rows are drawn top to bottom in the order given. ``log`` None picks a log
@@ -204,7 +215,7 @@ def value_rows(ax, rows: pd.DataFrame, label_of, color_of=lambda r: NEUTRAL, tex
         ax.xaxis.set_major_locator(MaxNLocator(5))
         if hi >= 1e4:
             si_axis(ax.xaxis)
-    ax.set_yticks(ys, [shorten(label_of(r), label_width) for _, r in rows.iterrows()])
+    ax.set_yticks(ys, [wrap_label(label_of(r), label_width, label_lines) for _, r in rows.iterrows()])
     ax.set_ylim(-0.7, len(rows) - 0.3)
     ax.grid(axis="y", visible=False)
     if xlabel:
@@ -212,13 +223,17 @@ def value_rows(ax, rows: pd.DataFrame, label_of, color_of=lambda r: NEUTRAL, tex
 
 
 def facets(groups: list[tuple[str, pd.DataFrame]], label_of, color_of=lambda r: NEUTRAL, text_of=as_written,
-           xlabel_of=lambda g: "", log_of=lambda g: None, legend: list | None = None):
+           xlabel_of=lambda g: "", log_of=lambda g: None, legend: list | None = None, label_width: int = 34,
+           label_lines: int = 1):
     """Stacked panels, one per (title, rows) group; numbers are compared only inside a panel."""
-    heights = [ROW_IN * len(g) + 0.75 for _, g in groups]
+    lines = [max((wrap_label(label_of(r), label_width, label_lines).count("\n") + 1 for _, r in g.iterrows()),
+                 default=1) for _, g in groups]
+    heights = [row_height(n) * len(g) + 0.75 for n, (_, g) in zip(lines, groups)]
     extra = 0.35 if legend else 0.0
     fig, axes = new(sum(heights) + extra, nrows=len(groups), gridspec_kw={"height_ratios": heights})
     for ax, (title, g) in zip(axes[:, 0], groups):
-        value_rows(ax, g, label_of, color_of, text_of, log=log_of(g), xlabel=xlabel_of(g))
+        value_rows(ax, g, label_of, color_of, text_of, log=log_of(g), xlabel=xlabel_of(g), label_width=label_width,
+                   label_lines=label_lines)
         panel_title(ax, title)
     if legend:
         legend_above(fig, legend)

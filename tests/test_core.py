@@ -33,6 +33,11 @@ def test_pct():
     assert derive.pct(0, 0) == "0%"
 
 
+def test_spread():
+    assert derive.spread([8, 12000, np.nan, 0]) == 1500
+    assert math.isnan(derive.spread([5]))
+
+
 def test_as_factor():
     assert derive.as_factor(2.5, "x") == 2.5
     assert derive.as_factor(60, "%") == pytest.approx(2.5)
@@ -129,3 +134,11 @@ def test_log2_trend_recovers_a_doubling_per_year_and_brackets_noise():
         derive.log2_trend(dates[:2], [1, 2])
     with pytest.raises(ValueError):
         derive.log2_trend(dates[:1].repeat(3), [1, 2, 3])
+
+
+def test_wrap_label_keeps_whole_words_and_cuts_only_beyond_its_lines():
+    text = "ProLong · Stage 1 continued training at max sequence length 64K"
+    wrapped = plots.wrap_label(text, 30, 3)
+    assert "…" not in wrapped and wrapped.replace("\n", " ") == text and wrapped.count("\n") == 2
+    assert plots.wrap_label(text, 30, 1).endswith("…")
+    assert plots.row_height(3) > plots.row_height(1) == plots.ROW_IN
