@@ -8,7 +8,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 JOBS   ?=
 
-.PHONY: help setup setup-test browser check book test bench serve clean coverage add-paper diff
+.PHONY: help setup setup-test browser check book test test-fast bench serve clean coverage add-paper diff
 
 help: ## List the targets
 	@echo "Long Context in LLMs: an executable review"
@@ -51,6 +51,9 @@ book: setup ## Validate, execute changed notebooks, build the site into _build/h
 
 test: setup-test ## Run the whole test suite (notebooks, build, browser, bad inputs)
 	@$(PY) -m pytest
+
+test-fast: $(VENV)/.installed-test ## Quick tier, in seconds: validation, derivations, KV cache, CI files
+	@$(PY) -m pytest -m fast -q
 
 bench: setup ## Measure bare execution, clean, no-op and one-change builds
 	@$(PY) -m lcreview.bench

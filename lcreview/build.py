@@ -166,7 +166,10 @@ def read_notebook(path: Path):
     """A notebook node from an .ipynb or a MyST Markdown notebook (through jupytext)."""
     if path.suffix == ".md":
         import jupytext
-        return jupytext.read(path, fmt="md:myst")
+        nb = jupytext.read(path, fmt="md:myst")
+        for index, cell in enumerate(nb.cells):     # jupytext draws new random ids on every read
+            cell.id = f"cell-{index}"
+        return nb
     import nbformat
     return nbformat.read(path, as_version=4)
 
@@ -224,7 +227,7 @@ def execute(root: Path, site: Path, nb_rel: str, timeout: int) -> dict:
     reads_log.write_text("")
     env = {**os.environ, "LCREVIEW_ROOT": str(root), "LCREVIEW_SITE_SRC": str(site), "LCREVIEW_READS": str(reads_log),
            "PYTHONPATH": os.pathsep.join(filter(None, [str(root), os.environ.get("PYTHONPATH")])), "MPLBACKEND": "Agg"}
-    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", allow_errors=False,
+    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", allow_errors=False, record_timing=False,
                             resources={"metadata": {"path": str(src.parent)}})
     with open(reports / f"{page}.kernel.log", "w") as klog, client.setup_kernel(env=env, stderr=klog):
         try:
@@ -457,6 +460,7 @@ def _build(root: Path, out_dir: Path, jobs: int, force: bool, timeout: int, chec
     files = toc_files(root)
     notebooks = [f for f in files if is_notebook(root / f)]
     site.mkdir(parents=True, exist_ok=True)
+    (out_dir / "reports").mkdir(exist_ok=True)
     mirror(root, site, notebooks)
     state = {} if force else read_json(out_dir / STATE)
     todo = []

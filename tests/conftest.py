@@ -1,18 +1,40 @@
-"""Shared fixtures: temporary copies of the project and the built site."""
+"""Shared fixtures: temporary copies of the project (whole, or with a small table of contents) and the built site."""
 from __future__ import annotations
 
+import hashlib
+import os
+import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
-from lcreview.build import copy_sources
+from lcreview.build import copy_sources, tree_manifest
 
 ROOT = Path(__file__).resolve().parent.parent
+FAST = {"test_validate.py", "test_core.py", "test_kvcache.py", "test_ci_files.py"}   # whole files in make test-fast
+
+
+def pytest_collection_modifyitems(items):
+    """Mark the quick tier: the files in FAST, besides tests marked fast one by one."""
+    for item in items:
+        if item.path.name in FAST:
+            item.add_marker(pytest.mark.fast)
 
 
 def copy_project(dest: Path) -> Path:
     """A clean copy of the book's sources (no _build, no .venv)."""
     return copy_sources(ROOT, dest)
+
+
+def small_toc(root: Path, chapters: list[str]) -> Path:
+    """Cut a copy down to a short introduction, the given pages and the bibliography (mechanism tests stay fast)."""
+    toc = {"format": "jb-book", "root": "book/intro", "chapters": [{"file": c} for c in chapters + ["book/bibliography"]]}
+    (root / "_toc.yml").write_text(yaml.safe_dump(toc), encoding="utf-8")
+    (root / "book" / "intro.md").write_text("# A small copy of the review\n\nFor the build's tests.\n", encoding="utf-8")
+    return root
 
 
 def build(root: Path, **kw) -> tuple[int, str]:
@@ -21,6 +43,29 @@ def build(root: Path, **kw) -> tuple[int, str]:
     lines: list[str] = []
     code = run(root, out=lines.append, **kw)
     return code, "\n".join(lines)
+
+
+def start_build(root: Path, *args: str) -> subprocess.Popen:
+    """``python -m lcreview build`` on a copy, in its own process group (so a test can kill it whole)."""
+    env = dict(os.environ, PYTHONUNBUFFERED="1")
+    env.pop("LCREVIEW_ROOT", None)
+    return subprocess.Popen([sys.executable, "-m", "lcreview", "build", "--root", str(root), *args], cwd=root, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+
+
+def site_files(root: Path) -> dict[str, list]:
+    """The built site's files with size and digest, to compare two builds.
+
+    Left out: the notebooks' copies under ``_sources/`` (an execution's outputs hold object addresses) and Sphinx's
+    ``?v=`` cache-busting suffixes (present or not depending on what the output folder held before).
+    """
+    html = root / "_build" / "html"
+    files = {rel: v for rel, v in tree_manifest(html).items() if not rel.startswith("_sources/")}
+    for rel in files:
+        if rel.endswith(".html"):
+            text = re.sub(r"\?v=[0-9a-f]{8}", "", (html / rel).read_text(encoding="utf-8"))
+            files[rel] = hashlib.sha256(text.encode()).hexdigest()
+    return files
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""The strict build: bad citations, failing cells and warnings stop it, naming the culprit."""
+"""The strict build: bad citations, failing cells and warnings stop it, naming the culprit; what a chapter imports."""
 from __future__ import annotations
 
 import csv
@@ -10,31 +10,24 @@ from pathlib import Path
 
 import nbformat
 import pytest
-import yaml
 
-from conftest import build
-
-
-FRONT_AND_BACK = ["book/method", "book/data", "book/contributing", "book/cite"]
+from conftest import build, small_toc
 
 
-def small_toc(root, chapters):
-    """Build only the front and back matter plus a few pages, to keep these failure tests fast."""
-    toc = {"format": "jb-book", "root": "book/intro",
-           "chapters": [{"file": c} for c in FRONT_AND_BACK + chapters]}
-    (root / "_toc.yml").write_text(yaml.safe_dump(toc), encoding="utf-8")
-
-
-def test_small_book_builds(project):
-    small_toc(project, ["book/bibliography"])
+def test_small_book_builds_a_markdown_notebook(project):
+    small_toc(project, ["book/data", "book/cite"])
     code, log = build(project)
     assert code == 0, log
-    assert (project / "_build" / "html" / "book" / "intro.html").exists()
+    assert "execute: book/data.md" in log
+    site = project / "_build" / "site-src"
+    assert (site / "book" / "data.ipynb").exists() and not (site / "book" / "data.md").exists()
+    assert list((site / "_generated" / "data").glob("*.csv")), "the notebook wrote no table"
+    assert "Data dictionary" in (project / "_build" / "html" / "book" / "data.html").read_text()
 
 
 def build_with_intro_line(project, line):
     """Append one line of MyST to the introduction and build the small book."""
-    small_toc(project, ["book/bibliography"])
+    small_toc(project, [])
     intro = project / "book" / "intro.md"
     intro.write_text(intro.read_text() + "\n" + line + "\n")
     return build(project)
@@ -51,7 +44,7 @@ def test_raising_cell_fails_with_exception(project):
                                          nbformat.v4.new_code_cell("raise ZeroDivisionError('boom-marker-17')")])
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nbformat.write(nb, project / "notebooks" / "boom.ipynb")
-    small_toc(project, ["notebooks/boom", "book/bibliography"])
+    small_toc(project, ["notebooks/boom"])
     code, log = build(project)
     assert code != 0
     assert "notebooks/boom.ipynb: cell 2 raised ZeroDivisionError: boom-marker-17" in log
@@ -79,6 +72,7 @@ def test_bad_data_stops_before_any_notebook(project):
     assert "execute:" not in log
 
 
+@pytest.mark.build
 def test_plain_jupyter_book_build_works(project):
     """The root _config.yml alone (execute_notebooks: force) builds the whole book strictly."""
     env = dict(os.environ, LCREVIEW_ROOT=str(project), PYTHONPATH=str(project))
@@ -89,7 +83,8 @@ def test_plain_jupyter_book_build_works(project):
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     html = project / "_build" / "html"
     assert (html / "notebooks" / "extension.html").exists()
-    assert list((html / "_images").glob("*.png")), "no figure reached the site"
+    assert list((html / "_images").glob("*.png")) or list((html / "_images").glob("*.svg")), "no figure reached the site"
+    assert "Data dictionary" in (html / "book" / "data.html").read_text()    # a MyST Markdown notebook, executed
 
 
 def fake_package(root, modules):
