@@ -1,16 +1,20 @@
-"""Build the book so that it is never stale and a no-op is quick.
+"""Build the book so that it is never stale, never half-built, and a no-op is quick.
 
 1. Validate the data (``make check``); stop on any problem.
-2. Mirror the book's sources into ``_build/site-src`` (a file is rewritten
-   only when its content changed, so Sphinx re-reads only what changed).
-3. Execute each notebook of the table of contents with nbclient when its
-   source, the package, or any file it read last time (``lcreview.load``
-   appends each file it reads to the file named by ``LCREVIEW_READS``) has changed; write the executed copy into the
-   staging folder. The stock MyST-NB cache keys on code cells only and would
-   keep a figure drawn from an old CSV.
-4. Run ``jupyter-book build`` on the staging folder, strictly
-   (``-W -n --keep-going``), unless nothing in it changed since the last
-   successful build.
+2. Mirror the book's sources into ``_build/site-src`` (a file is rewritten only when its content changed, so Sphinx
+   re-reads only what changed). Chapters are notebooks: ``.ipynb`` or MyST Markdown (an ``.md`` whose front matter
+   names a kernelspec, read with jupytext); the staging folder holds only their executed ``.ipynb`` copies.
+3. Execute each chapter with nbclient (two at a time) when its source, an output it wrote, a data file it read
+   (``lcreview.load`` appends each to the file named by ``LCREVIEW_READS``) or a package module its code imports
+   (found with ``ast``, through other ``lcreview`` modules) has changed. A chapter's state is dropped before it runs
+   and written once its outputs exist. The stock MyST-NB cache keys on code cells only and would keep a figure
+   drawn from an old CSV.
+4. Run ``jupyter-book build`` strictly (``-W -n --keep-going``) into ``_build/next``, seeded from the last complete
+   build so Sphinx stays incremental, and swap it in as ``_build/html`` only on success; ``site-manifest.json``
+   lists every file of that site. "Up to date" means: the Sphinx inputs are those of the last complete build and the
+   site on disk matches its manifest.
+
+A lock (``_build/.lock``) makes a second build in the same checkout wait for the first.
 """
 from __future__ import annotations
 

@@ -250,14 +250,18 @@ def test_new_paper_as_rows_alone_appears_everywhere(root):
     assert f">{n_papers}<" in (root / "_build" / "html" / "book" / "data.html").read_text()
 
 
+def chmod_folders(top: Path, mode: int) -> None:
+    for folder in [top, *(p for p in top.rglob("*") if p.is_dir())]:
+        folder.chmod(mode)
+
+
 def test_unwritable_build_folder_gives_one_line(root):
     """A read-only _build (as another user where the tests run as root, since root writes anywhere)."""
     with tempfile.TemporaryDirectory(dir="/tmp") as scratch:
         copy = Path(scratch) / "project"
         shutil.copytree(root, copy, symlinks=True)
         os.chmod(scratch, 0o755)
-        for folder in [copy / "_build", *(p for p in (copy / "_build").rglob("*") if p.is_dir())]:
-            folder.chmod(0o555)
+        chmod_folders(copy / "_build", 0o555)
         as_other = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] if os.geteuid() == 0 else []
         home = Path(scratch) / "home"                   # that user's own settings (matplotlib's) stay writable
         home.mkdir()
@@ -265,8 +269,7 @@ def test_unwritable_build_folder_gives_one_line(root):
         env = {k: v for k, v in os.environ.items() if k != "LCREVIEW_ROOT"} | {"HOME": str(home), "MPLCONFIGDIR": str(home)}
         proc = subprocess.run([*as_other, sys.executable, "-m", "lcreview", "build", "--root", str(copy)],
                               capture_output=True, text=True, cwd=scratch, env=env)
-        for folder in [copy / "_build", *(p for p in (copy / "_build").rglob("*") if p.is_dir())]:
-            folder.chmod(0o755)
+        chmod_folders(copy / "_build", 0o755)
     lines = (proc.stdout + proc.stderr).strip().splitlines()
     assert proc.returncode == 1, lines
     assert len(lines) == 1 and lines[0].startswith("book: not built: cannot write ") and "Traceback" not in lines[0], lines
