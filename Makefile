@@ -8,7 +8,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 JOBS   ?=
 
-.PHONY: help setup setup-test browser check book test test-fast bench serve clean coverage add-paper diff
+.PHONY: help setup setup-test browser check book pdf test test-fast bench serve clean coverage add-paper diff
 
 help: ## List the targets
 	@echo "Long Context in LLMs: an executable review"
@@ -47,6 +47,10 @@ diff: setup ## Markdown report of the data changes against a revision: make diff
 	@$(PY) -m lcreview diff "$${BASE:-origin/main}"
 
 book: setup ## Validate, execute changed notebooks, build the site into _build/html
+	@$(PY) -m lcreview build $(if $(JOBS),--jobs $(JOBS))
+
+pdf: $(VENV)/.installed-test browser book ## Also print the whole book to one PDF, published with the site
+	@$(PY) -m lcreview.pdf
 	@$(PY) -m lcreview build $(if $(JOBS),--jobs $(JOBS))
 
 test: setup-test ## Run the whole test suite (notebooks, build, browser, bad inputs)

@@ -5,7 +5,16 @@ env-before-read-docs, when Sphinx 7 adds it both to the registry and to the
 running builder (once with filename None, once with ''): every page then
 declares ``const THEBE_JS_URL`` twice and the browser raises a SyntaxError.
 We drop duplicate scripts per page, and MathJax where a page has no math.
+
+It also loads the review's own pieces: citation styles (lcreview.bibstyle), numbered tables
+(lcreview.doctable), a page per paper (lcreview.paperpages), the claims explorer
+(lcreview.explorer), and repository links where the build knows its repository.
 """
+import os
+from pathlib import Path
+
+from docutils import nodes
+from sphinx.util.docutils import SphinxDirective
 
 
 def _dedupe_scripts(app, pagename, templatename, context, doctree):
@@ -23,9 +32,64 @@ def _dedupe_scripts(app, pagename, templatename, context, doctree):
 
 
 def setup(app):
+    from lcreview import bibstyle, doctable, explorer, paperpages
+    bibstyle.register()
+    doctable.setup(app)
+    paperpages.setup(app)
+    explorer.setup(app)
+    app.connect("config-inited", _first_versions)
+    app.connect("config-inited", _repository)
+    app.connect("config-inited", _published_pdf)
+    app.add_node(pdf_link, html=(_visit_pdf_link, None), latex=(_skip, None), text=(_skip, None),
+                 man=(_skip, None), texinfo=(_skip, None))
+    app.add_directive("lcr-pdf-link", PdfLinkDirective)
+    app.connect("html-page-context", _source_suffix, priority=500)
     app.connect("html-page-context", _dedupe_scripts, priority=900)
     app.connect("html-page-context", _drop_unused_mathjax, priority=901)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
+
+
+def _first_versions(app, config):
+    """Citation years are first-version years: ``published`` of data/papers.csv (see lcreview.bibstyle)."""
+    from lcreview import bibstyle, paperpages
+    bibstyle.FIRST_VERSION.clear()
+    bibstyle.FIRST_VERSION.update({r["key"]: r["published"] for r in paperpages.data(Path(app.srcdir), "papers")
+                                   if r.get("key") and r.get("published")})
+
+
+def repository() -> dict[str, str]:
+    """Theme options for the source, issue and edit links; empty unless CI names the repository.
+
+    GitHub Actions sets GITHUB_SERVER_URL and GITHUB_REPOSITORY; a pull request's edit links
+    go to its base branch.
+    """
+    server, repo = os.environ.get("GITHUB_SERVER_URL", ""), os.environ.get("GITHUB_REPOSITORY", "")
+    if not (server.startswith("https://") and repo.count("/") == 1):
+        return {}
+    branch = os.environ.get("GITHUB_BASE_REF") or os.environ.get("GITHUB_REF_NAME") or "main"
+    return {"repository_url": f"{server.rstrip('/')}/{repo}", "repository_branch": branch,
+            "repository_provider": "github", "path_to_docs": "",
+            "use_repository_button": True, "use_issues_button": True, "use_edit_page_button": True}
+
+
+def _repository(app, config):
+    options = repository()
+    if options:
+        config.html_theme_options = {**(config.html_theme_options or {}), **options}
+
+
+def _source_suffix(app, pagename, templatename, context, doctree):
+    """Edit links name the file in the repository: a generated page has none, a staged notebook its .md."""
+    from lcreview.paperpages import FOLDER
+    if pagename.startswith(FOLDER + "/"):
+        context["page_source_suffix"] = ""
+        return
+    src = Path(app.srcdir)
+    roots = [src.parent.parent] if (src.name, src.parent.name) == ("site-src", "_build") else [src]
+    for suffix in (".md", ".ipynb"):
+        if any((root / f"{pagename}{suffix}").is_file() for root in roots):
+            context["page_source_suffix"] = suffix
+            return
 
 
 def _drop_unused_mathjax(app, pagename, templatename, context, doctree):
@@ -42,3 +106,35 @@ def _drop_unused_mathjax(app, pagename, templatename, context, doctree):
         scripts[:] = [s for s in scripts
                       if "mathjax" not in str(getattr(s, "filename", "") or "").lower()
                       and "MathJax" not in str(getattr(s, "attributes", {}).get("body", ""))]
+
+
+class pdf_link(nodes.General, nodes.Element):
+    """Where the site links to the PDF of the whole review; empty unless ``make pdf`` made one."""
+
+
+class PdfLinkDirective(SphinxDirective):
+    def run(self):
+        return [pdf_link()]
+
+
+def _published_pdf(app, config):
+    """Publish the PDF that ``make pdf`` left in the source folder at the site's root (lcreview.pdf)."""
+    from lcreview import pdf
+    if (Path(app.srcdir) / pdf.FOLDER / pdf.NAME).is_file():
+        config.html_extra_path = [*config.html_extra_path, pdf.FOLDER]
+
+
+def _visit_pdf_link(self, node):
+    from sphinx.util.osutil import relative_uri
+    from lcreview import pdf
+    path = Path(self.builder.srcdir) / pdf.FOLDER / pdf.NAME
+    if self.builder.name == "html" and pdf.FOLDER in self.builder.config.html_extra_path and path.is_file():
+        href = relative_uri(self.builder.get_target_uri(self.builder.current_docname), pdf.NAME)
+        size = f"{path.stat().st_size / 1e6:.1f} MB"
+        self.body.append(f'<p class="lcr-pdf-link">The whole review as one PDF: '
+                         f'<a href="{href}">{pdf.NAME}</a> ({size}).</p>')
+    raise nodes.SkipNode
+
+
+def _skip(self, node):
+    raise nodes.SkipNode
