@@ -9,6 +9,7 @@ control characters, no spreadsheet formula), quotes hold the number as
 written, relative numbers name a baseline, units fit their quantity, papers
 have a BibTeX entry, and every claim id a chapter names exists.
 """
+
 from __future__ import annotations
 
 import csv
@@ -23,22 +24,32 @@ from pathlib import Path
 
 import bibtexparser
 
-MAX_QUOTE_WORDS = 30          # "at most ~25 words", with a little slack
+MAX_QUOTE_WORDS = 30  # "at most ~25 words", with a little slack
 MARKUP = re.compile(r"<\s*[A-Za-z/!?]|javascript:|\bon[a-z]+\s*=|\{[a-z:-]+\}`|!\[|\]\(", re.I)
 # C0 and C1 controls (tab, CR and LF among them), line and paragraph separators, bidirectional overrides
 CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 PLAIN_NUMBER = re.compile(r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?")
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")      # what a spreadsheet may run (OWASP, CSV injection)
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet may run (OWASP, CSV injection)
 CHAPTER_DIRS = ("notebooks", "book")
-TYPE_WORDS = {"integer": "a whole number", "number": "a plain number (no commas, units or suffixes)",
-              "boolean": "true or false", "date": "a date YYYY-MM-DD"}
-NUMBER_WORDS = {w: i for i, w in enumerate(
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-    "fifteen sixteen seventeen eighteen nineteen twenty".split())}
+TYPE_WORDS = {
+    "integer": "a whole number",
+    "number": "a plain number (no commas, units or suffixes)",
+    "boolean": "true or false",
+    "date": "a date YYYY-MM-DD",
+}
+NUMBER_WORDS = {
+    w: i
+    for i, w in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+        "fifteen sixteen seventeen eighteen nineteen twenty".split()
+    )
+}
 NUMBER_WORDS.update({"thirty": 30, "forty": 40, "fifty": 50, "hundred": 100, "a hundred": 100})
 _NUM = re.compile(
     r"(?P<num>\d[\d,]*(?:\.\d+)?|\.\d+|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")"
-    r"\s*(?P<suffix>billion|million|thousand|[KkMB](?![a-z]))?", re.I)
+    r"\s*(?P<suffix>billion|million|thousand|[KkMB](?![a-z]))?",
+    re.I,
+)
 
 
 @dataclass(frozen=True)
@@ -75,8 +86,7 @@ def parse_number(text: str, k_base: int | None = None) -> tuple[float, bool]:
     value = float(NUMBER_WORDS[raw]) if raw in NUMBER_WORDS else float(raw.replace(",", ""))
     suffix = (m.group("suffix") or "").lower()
     base = k_base or 1000
-    mult = {"": 1, "k": base, "m": base ** 2, "b": 1e9, "billion": 1e9,
-            "million": 1e6, "thousand": 1e3}[suffix]
+    mult = {"": 1, "k": base, "m": base**2, "b": 1e9, "billion": 1e9, "million": 1e6, "thousand": 1e3}[suffix]
     return value * mult, suffix in ("k", "m")
 
 
@@ -93,7 +103,7 @@ class _Table:
         self.file = "data/" + res["path"]
         self.fields = {f["name"]: f for f in res["schema"]["fields"]}
         self.rows: list[tuple[int, dict]] = []
-        self.lines: list[int] = []        # line of each row after the header, blank ones too (Frictionless' rows 2, 3, ...)
+        self.lines: list[int] = []  # line of each row after the header, blank ones too (Frictionless' rows 2, 3, ...)
         self.ok = self._read()
 
     def problem(self, line: int, column: str, message: str) -> None:
@@ -109,7 +119,7 @@ class _Table:
             return False
         data = self.path.read_bytes()
         try:
-            text = data.decode("utf-8-sig")   # a byte-order mark, as spreadsheet programs write, is fine
+            text = data.decode("utf-8-sig")  # a byte-order mark, as spreadsheet programs write, is fine
         except UnicodeDecodeError as exc:
             self.problem(_line_of(data, exc.start), "", f"not valid UTF-8 ({exc.reason}); save the file as UTF-8 CSV")
             return False
@@ -173,8 +183,10 @@ def _cell_problem(value: str, kind: str) -> str:
     if value != value.strip():
         return f"leading or trailing spaces in {value!r}"
     if kind == "string" and formula_risk(value):
-        return (f"starts with {value[0]!r}, which a spreadsheet runs as a formula; reword it "
-                "(plain numbers such as -3.2 are fine)")
+        return (
+            f"starts with {value[0]!r}, which a spreadsheet runs as a formula; reword it "
+            "(plain numbers such as -3.2 are fine)"
+        )
     if MARKUP.search(value):
         return f"markup is not allowed in data cells (found {MARKUP.search(value).group(0)!r}); write plain text"
     if kind in ("integer", "number") and value and not PLAIN_NUMBER.fullmatch(value):
@@ -188,6 +200,7 @@ def _frictionless(pkg: dict, root: Path, tables: dict[str, _Table], problems: li
     Foreign keys into a table that could not be read are left out: the cause is reported, not its echoes.
     """
     from frictionless import FrictionlessException, Package
+
     readable = [dict(res) for res in pkg["resources"] if tables[res["name"]].ok]
     names = {res["name"] for res in readable}
     for res in readable:
@@ -198,7 +211,9 @@ def _frictionless(pkg: dict, root: Path, tables: dict[str, _Table], problems: li
         report = Package(descriptor, basepath=str(root / "data")).validate(limit_errors=10_000)
     except FrictionlessException as exc:
         detail = "; ".join(e.message for e in exc.reasons) or exc.error.message
-        problems.append(Problem("data/datapackage.json", 0, "", f"the descriptor is not a valid data package: {detail}"))
+        problems.append(
+            Problem("data/datapackage.json", 0, "", f"the descriptor is not a valid data package: {detail}")
+        )
         return set()
     for error in report.errors:
         problems.append(Problem("data/datapackage.json", 0, "", error.message))
@@ -240,8 +255,11 @@ def _message(error, t: _Table, tables: dict[str, _Table]) -> str:
             return f"{len(cell)} characters; expected at most {cons['maxLength']}"
     if error.type in ("unique-error", "primary-key"):
         first = re.search(r"position (\d+)", error.note)
-        value = cell if error.type == "unique-error" else ", ".join(
-            str(error.cells[list(t.fields).index(k)]) for k in t.res["schema"]["primaryKey"])
+        value = (
+            cell
+            if error.type == "unique-error"
+            else ", ".join(str(error.cells[list(t.fields).index(k)]) for k in t.res["schema"]["primaryKey"])
+        )
         where = f" (first on line {t.line_of(int(first.group(1)))})" if first else ""
         return f"duplicate value {value!r}{where}; expected unique values"
     if error.type == "foreign-key":
@@ -261,11 +279,17 @@ def _bib(root: Path, problems: list[Problem]) -> dict[str, int] | None:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        problems.append(Problem("references.bib", _line_of(data, exc.start), "",
-                                f"not valid UTF-8 ({exc.reason}); save the file as UTF-8"))
+        problems.append(
+            Problem(
+                "references.bib",
+                _line_of(data, exc.start),
+                "",
+                f"not valid UTF-8 ({exc.reason}); save the file as UTF-8",
+            )
+        )
         return None
     quiet = logging.getLogger("bibtexparser")
-    level, quiet.level = quiet.level, logging.CRITICAL   # problems are reported below, one line each
+    level, quiet.level = quiet.level, logging.CRITICAL  # problems are reported below, one line each
     try:
         library = bibtexparser.parse_string(text)
     finally:
@@ -273,14 +297,22 @@ def _bib(root: Path, problems: list[Problem]) -> dict[str, int] | None:
     for block in library.failed_blocks:
         kind = type(block).__name__
         if kind == "DuplicateBlockKeyBlock":
-            problems.append(Problem("references.bib", block.start_line + 1, "key", f"duplicate BibTeX key {block.key!r}"))
+            problems.append(
+                Problem("references.bib", block.start_line + 1, "key", f"duplicate BibTeX key {block.key!r}")
+            )
         else:
             err = getattr(block, "error", None)
             detail = str(err) or getattr(getattr(err, "__class__", None), "__name__", "") or kind
             if "Aborted" in detail:
                 detail = "the entry is not closed (an unbalanced brace or quote)"
-            problems.append(Problem("references.bib", block.start_line + 1, "",
-                                    f"cannot parse this entry: {detail}; expected @type{{key, field = {{...}}, ...}}"))
+            problems.append(
+                Problem(
+                    "references.bib",
+                    block.start_line + 1,
+                    "",
+                    f"cannot parse this entry: {detail}; expected @type{{key, field = {{...}}, ...}}",
+                )
+            )
     keys: dict[str, int] = {}
     for entry in library.entries:
         line = entry.start_line + 1
@@ -293,7 +325,9 @@ def _bib(root: Path, problems: list[Problem]) -> dict[str, int] | None:
         if "year" in fields and not re.fullmatch(r"(19|20)\d\d", str(fields["year"]).strip("{} ")):
             problems.append(Problem("references.bib", line, "year", f"{fields['year']!r} is not a four-digit year"))
         if "eprint" in fields and not re.fullmatch(r"\d{4}\.\d{4,5}", str(fields["eprint"]).strip("{} ")):
-            problems.append(Problem("references.bib", line, "eprint", f"{fields['eprint']!r} is not an arXiv id like 2401.03462"))
+            problems.append(
+                Problem("references.bib", line, "eprint", f"{fields['eprint']!r} is not an arXiv id like 2401.03462")
+            )
     return keys
 
 
@@ -303,6 +337,7 @@ def check(root: Path | str | None = None) -> list[Problem]:
     Files that cannot be read come first; nothing is checked against them.
     """
     from lcreview import paths
+
     root = Path(root or paths.ROOT)
     problems: list[Problem] = []
     try:
@@ -311,6 +346,7 @@ def check(root: Path | str | None = None) -> list[Problem]:
         line = getattr(exc, "lineno", 0)
         return [Problem("data/datapackage.json", line, "", f"cannot read the data package descriptor: {exc}")]
     from frictionless import FrictionlessException, Package
+
     try:
         Package(pkg, basepath=str(root / "data"))
     except FrictionlessException as exc:
@@ -345,8 +381,15 @@ def _chapters(root: Path, claims: _Table, key_pattern: str, problems: list[Probl
             for number, line in enumerate(text.splitlines(), 1):
                 for m in form.finditer(line):
                     if m.group(1) not in known:
-                        problems.append(Problem(f"{folder}/{path.name}", number, "", f"claim {m.group(1)!r} is not "
-                                                f"in {claims.file} (column id); fix the id or add the claim"))
+                        problems.append(
+                            Problem(
+                                f"{folder}/{path.name}",
+                                number,
+                                "",
+                                f"claim {m.group(1)!r} is not "
+                                f"in {claims.file} (column id); fix the id or add the claim",
+                            )
+                        )
 
 
 def _papers(t: _Table, pkg: dict, bib: dict[str, int]) -> None:
@@ -358,12 +401,16 @@ def _papers(t: _Table, pkg: dict, bib: dict[str, int]) -> None:
         if included and not row["theme"]:
             t.problem(line, "theme", "an included paper needs a primary theme; expected one of: " + ", ".join(themes))
         if included and row["exclusion_reason"]:
-            t.problem(line, "exclusion_reason", "an included paper has no exclusion reason; empty it or set included to false")
+            t.problem(
+                line, "exclusion_reason", "an included paper has no exclusion reason; empty it or set included to false"
+            )
         if row["included"] == "false" and not row["exclusion_reason"]:
             t.problem(line, "exclusion_reason", "an excluded paper needs the reason it is out of scope")
         for theme in filter(None, (s.strip() for s in row["themes_secondary"].split(";"))):
             if theme not in themes:
-                t.problem(line, "themes_secondary", f"unknown theme {theme!r}; expected themes from: " + ", ".join(themes))
+                t.problem(
+                    line, "themes_secondary", f"unknown theme {theme!r}; expected themes from: " + ", ".join(themes)
+                )
             elif theme == row["theme"]:
                 t.problem(line, "themes_secondary", f"{theme!r} is already the primary theme")
 
@@ -377,39 +424,60 @@ def _claims(t: _Table, pkg: dict, papers: dict[str, dict]) -> None:
             t.problem(line, "id", f"{row['id']!r} should start with the paper key {row['paper']!r} and a dot")
         paper = papers.get(row["paper"])
         if paper and paper["included"] == "false":
-            t.problem(line, "paper", f"{row['paper']!r} is excluded from the review; its numbers do not belong in claims.csv")
+            t.problem(
+                line, "paper", f"{row['paper']!r} is excluded from the review; its numbers do not belong in claims.csv"
+            )
         if spec and unit and unit not in spec["units"]:
-            t.problem(line, "unit", f"{unit!r} does not fit quantity {q!r}; expected one of: " + ", ".join(spec["units"]))
+            t.problem(
+                line, "unit", f"{unit!r} does not fit quantity {q!r}; expected one of: " + ", ".join(spec["units"])
+            )
         if spec and spec["relative"]:
             if not row["baseline"]:
                 t.problem(line, "baseline", f"{q!r} is a relative number: name what it is measured against")
             if not row["baseline_kind"]:
-                t.problem(line, "baseline_kind", f"{q!r} is a relative number: give the kind of baseline; expected one of: " + ", ".join(pkg["x-baseline-kinds"]))
+                t.problem(
+                    line,
+                    "baseline_kind",
+                    f"{q!r} is a relative number: give the kind of baseline; expected one of: "
+                    + ", ".join(pkg["x-baseline-kinds"]),
+                )
         if row["baseline_kind"] and not row["baseline"]:
             t.problem(line, "baseline", "baseline_kind is set but baseline is empty; describe the baseline")
         quote = row["quote"]
         words = len(quote.split())
         if words > MAX_QUOTE_WORDS:
-            t.problem(line, "quote", f"{words} words; expected the shortest span that holds the number (at most {MAX_QUOTE_WORDS} words)")
+            t.problem(
+                line,
+                "quote",
+                f"{words} words; expected the shortest span that holds the number (at most {MAX_QUOTE_WORDS} words)",
+            )
         span = row["qualifier"] in ("range", "from-to")
         if span and not (row["value_high"] and row["value_high_text"]):
             t.problem(line, "value_high", f"qualifier {row['qualifier']!r} needs value_high and value_high_text")
         if not span and (row["value_high"] or row["value_high_text"]):
-            t.problem(line, "value_high", f"value_high is only for qualifiers range and from-to, not {row['qualifier']!r}")
+            t.problem(
+                line, "value_high", f"value_high is only for qualifiers range and from-to, not {row['qualifier']!r}"
+            )
         k_base = int(row["k_base"]) if row["k_base"] in ("1000", "1024") else None
         k_high = int(row["k_base_high"]) if row["k_base_high"] in ("1000", "1024") else k_base
         used = {"k_base": False, "k_base_high": False}
-        for vcol, tcol, kcol, k in (("value", "value_text", "k_base", k_base),
-                                    ("value_high", "value_high_text", "k_base_high", k_high)):
+        for vcol, tcol, kcol, k in (
+            ("value", "value_text", "k_base", k_base),
+            ("value_high", "value_high_text", "k_base_high", k_high),
+        ):
             text = row[tcol]
             if not text:
                 continue
             if quote and text not in quote:
-                t.problem(line, tcol, f"{text!r} does not appear in the quote; expected the number exactly as written there")
+                t.problem(
+                    line, tcol, f"{text!r} does not appear in the quote; expected the number exactly as written there"
+                )
             try:
                 parsed, has_k = parse_number(text, k)
             except ValueError:
-                t.problem(line, tcol, f"{text!r} holds no number; expected the number as written, e.g. 400K, 24.89x, 10,000")
+                t.problem(
+                    line, tcol, f"{text!r} holds no number; expected the number as written, e.g. 400K, 24.89x, 10,000"
+                )
                 continue
             used[kcol] |= has_k
             if has_k and unit == "tokens" and k is None:
@@ -420,8 +488,13 @@ def _claims(t: _Table, pkg: dict, papers: dict[str, dict]) -> None:
             except ValueError:
                 continue
             if not math.isclose(parsed, value, rel_tol=1e-9, abs_tol=1e-12):
-                t.problem(line, vcol, f"{row[vcol]} does not match {text!r} as written (reads as {parsed:g}" +
-                          (f" with {kcol} {k}" if has_k else "") + ")")
+                t.problem(
+                    line,
+                    vcol,
+                    f"{row[vcol]} does not match {text!r} as written (reads as {parsed:g}"
+                    + (f" with {kcol} {k}" if has_k else "")
+                    + ")",
+                )
         if row["k_base"] and not (used["k_base"] or (used["k_base_high"] and not row["k_base_high"])):
             t.problem(line, "k_base", "k_base is only for numbers written with a K or M suffix")
         if row["k_base_high"] and not used["k_base_high"]:
@@ -430,7 +503,9 @@ def _claims(t: _Table, pkg: dict, papers: dict[str, dict]) -> None:
             try:
                 lo, hi = float(row["value"]), float(row["value_high"])
                 if hi < lo or (row["qualifier"] == "from-to" and hi == lo):
-                    t.problem(line, "value_high", f"{row['value_high']} is below value {row['value']}; expected the upper end")
+                    t.problem(
+                        line, "value_high", f"{row['value_high']} is below value {row['value']}; expected the upper end"
+                    )
             except ValueError:
                 pass
 
@@ -441,7 +516,7 @@ def _configs(t: _Table) -> None:
             heads, kv = int(row["attention_heads"]), int(row["kv_heads"])
         except ValueError:
             continue
-        if kv >= 1 and (kv > heads or heads % kv):   # kv_heads below 1 is reported by the schema
+        if kv >= 1 and (kv > heads or heads % kv):  # kv_heads below 1 is reported by the schema
             t.problem(line, "kv_heads", f"{kv} key-value heads must divide the {heads} attention heads")
 
 
@@ -455,6 +530,7 @@ def _benchmarks(t: _Table, pkg: dict) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     import argparse
+
     parser = argparse.ArgumentParser(prog="python -m lcreview check", description=__doc__.splitlines()[0])
     parser.add_argument("--root", help="repository root to check (default: this checkout)")
     args = parser.parse_args(argv)
@@ -465,6 +541,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"check: {len(problems)} problem(s) found; nothing was changed", file=sys.stderr)
         return 1
     from lcreview import paths
+
     root = Path(args.root or paths.ROOT)
     counts = []
     pkg = json.loads((root / "data" / "datapackage.json").read_text(encoding="utf-8"))

@@ -1,11 +1,11 @@
 """The CI entry point and the GitHub workflows hold the jobs and limits they promise (parsed, not run)."""
+
 from __future__ import annotations
 
 import re
 
 import pytest
 import yaml
-
 from conftest import ROOT
 
 WF = ROOT / ".github" / "workflows"
@@ -18,7 +18,7 @@ pytestmark = pytest.mark.fast
 
 def load(name):
     data = yaml.safe_load((WF / name).read_text())
-    data["on"] = data.pop(True, data.get("on"))   # YAML 1.1 reads the key `on` as True
+    data["on"] = data.pop(True, data.get("on"))  # YAML 1.1 reads the key `on` as True
     return data
 
 

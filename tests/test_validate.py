@@ -1,4 +1,5 @@
 """make check on the real data, and on each class of bad input (temporary copies)."""
+
 from __future__ import annotations
 
 import csv
@@ -11,11 +12,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
 
 from lcreview import validate
 from lcreview.validate import parse_number
-
-from conftest import ROOT
 
 
 def rows(path: Path) -> tuple[list[str], list[dict]]:
@@ -77,22 +77,61 @@ BAD = {
     # name: (table, row finder, changes, expected message fragment)
     "type": ("claims", {}, {"value": "abc"}, "column value: 'abc' is not a plain number"),
     "enum quantity": ("claims", {}, {"quantity": "vibes"}, "column quantity: 'vibes' is not allowed; expected one of"),
-    "unknown paper": ("claims", {}, {"paper": "nobody-2024"}, "column paper: 'nobody-2024' is not a key of data/papers.csv"),
+    "unknown paper": (
+        "claims",
+        {},
+        {"paper": "nobody-2024"},
+        "column paper: 'nobody-2024' is not a key of data/papers.csv",
+    ),
     "required": ("claims", {}, {"quote": ""}, "column quote: required cell is empty"),
-    "quote lacks number": ("claims", {}, {"value_text": "999999"}, "column value_text: '999999' does not appear in the quote"),
+    "quote lacks number": (
+        "claims",
+        {},
+        {"value_text": "999999"},
+        "column value_text: '999999' does not appear in the quote",
+    ),
     "unknown theme": ("papers", {}, {"theme": "astrology"}, "column theme: 'astrology' is not allowed"),
-    "secondary theme": ("papers", {}, {"themes_secondary": "astrology"}, "column themes_secondary: unknown theme 'astrology'"),
-    "arxiv id": ("papers", {}, {"arxiv_id": "arXiv:24.1"}, "column arxiv_id: 'arXiv:24.1' does not match the expected form"),
-    "markup in title": ("papers", {}, {"title": "Nice <script>alert(1)</script>"}, "column title: markup is not allowed"),
+    "secondary theme": (
+        "papers",
+        {},
+        {"themes_secondary": "astrology"},
+        "column themes_secondary: unknown theme 'astrology'",
+    ),
+    "arxiv id": (
+        "papers",
+        {},
+        {"arxiv_id": "arXiv:24.1"},
+        "column arxiv_id: 'arXiv:24.1' does not match the expected form",
+    ),
+    "markup in title": (
+        "papers",
+        {},
+        {"title": "Nice <script>alert(1)</script>"},
+        "column title: markup is not allowed",
+    ),
     "img onerror": ("papers", {}, {"short": "<img src=x onerror=alert(1)>"}, "column short: markup is not allowed"),
-    "excluded without reason": ("papers", {}, {"included": "false", "exclusion_reason": ""}, "column exclusion_reason: an excluded paper needs the reason"),
+    "excluded without reason": (
+        "papers",
+        {},
+        {"included": "false", "exclusion_reason": ""},
+        "column exclusion_reason: an excluded paper needs the reason",
+    ),
     "boolean": ("papers", {}, {"included": "yes"}, "column included: 'yes' is not true or false"),
     "date": ("papers", {}, {"published": "2024-13-01"}, "column published: '2024-13-01' is not a date YYYY-MM-DD"),
     "boolean spelling": ("papers", {}, {"included": "True"}, "column included: 'True' is not true or false"),
     "not a finite number": ("claims", {}, {"value": "NaN"}, "column value: 'NaN' is not a plain number"),
-    "outside image": ("papers", {}, {"summary": "See ![x](https://example.org/x.png)"}, "column summary: markup is not allowed"),
-    "formula": ("papers", {}, {"summary": '=HYPERLINK("https://example.org","click")'},
-                "column summary: starts with '=', which a spreadsheet runs as a formula"),
+    "outside image": (
+        "papers",
+        {},
+        {"summary": "See ![x](https://example.org/x.png)"},
+        "column summary: markup is not allowed",
+    ),
+    "formula": (
+        "papers",
+        {},
+        {"summary": '=HYPERLINK("https://example.org","click")'},
+        "column summary: starts with '=', which a spreadsheet runs as a formula",
+    ),
     "formula +": ("papers", {}, {"venue": "+cmd|' /C calc'!A0"}, "column venue: starts with '+'"),
     "formula @": ("papers", {}, {"short": "@SUM(1+1)"}, "column short: starts with '@'"),
     "formula -": ("claims", {}, {"note": "-2+3"}, "column note: starts with '-'"),
@@ -124,13 +163,19 @@ def test_relative_number_needs_baseline(project):
 def test_value_must_match_text_as_written(project):
     i = first_claim(project, paper="activation-beacon-2024", quantity="context extension")
     line = edit(project, "claims", i, value_high="40000")
-    assert any(p.startswith(f"data/claims.csv:{line}: column value_high: 40000 does not match '400K'") for p in problems(project))
+    assert any(
+        p.startswith(f"data/claims.csv:{line}: column value_high: 40000 does not match '400K'")
+        for p in problems(project)
+    )
 
 
 def test_unit_must_fit_quantity(project):
     i = first_claim(project, quantity="throughput gain")
     line = edit(project, "claims", i, unit="tokens")
-    assert any(p.startswith(f"data/claims.csv:{line}: column unit: 'tokens' does not fit quantity 'throughput gain'") for p in problems(project))
+    assert any(
+        p.startswith(f"data/claims.csv:{line}: column unit: 'tokens' does not fit quantity 'throughput gain'")
+        for p in problems(project)
+    )
 
 
 def test_k_suffix_needs_k_base(project):
@@ -177,14 +222,16 @@ def test_paper_without_bib_entry(project):
     bib.write_text(text.replace("{longbench-2023,", "{longbench-2023-renamed,"), encoding="utf-8")
     _, data = rows(project / "data" / "papers.csv")
     line = next(i for i, r in enumerate(data) if r["key"] == "longbench-2023") + 2
-    assert f"data/papers.csv:{line}: column key: 'longbench-2023' has no entry in references.bib" in "\n".join(problems(project))
+    assert f"data/papers.csv:{line}: column key: 'longbench-2023' has no entry in references.bib" in "\n".join(
+        problems(project)
+    )
 
 
 def test_bib_parse_error_names_line(project):
     bib = project / "references.bib"
     text = bib.read_text(encoding="utf-8")
     bib.write_text(text + "\n@article{broken-2024,\n  title = {Unclosed,\n  year = 2024\n", encoding="utf-8")
-    line = text.count("\n") + 2   # the entry starts after one added newline
+    line = text.count("\n") + 2  # the entry starts after one added newline
     found = problems(project)
     assert any(p.startswith("references.bib:") and "cannot parse" in p for p in found), found
     assert any(p.startswith(f"references.bib:{line}:") for p in found), (line, found)
@@ -193,17 +240,30 @@ def test_bib_parse_error_names_line(project):
 def test_validation_only_reads(project):
     def digest():
         return {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(project.rglob("*")) if p.is_file()}
+
     edit(project, "claims", 0, value="abc")
     before = digest()
     assert problems(project)
     assert digest() == before
 
 
-@pytest.mark.parametrize("text,k_base,expected", [
-    ("400K", 1000, 400_000), ("128K", 1024, 131_072), ("24.89x", None, 24.89), ("10,000", None, 10_000),
-    ("three", None, 3), ("456 billion", None, 456e9), ("40B", None, 40e9), ("$534,700", None, 534_700),
-    ("58.9%", None, 58.9), ("2048K", 1024, 2_097_152), ("1 million", None, 1e6), (".5", None, 0.5),
-])
+@pytest.mark.parametrize(
+    "text,k_base,expected",
+    [
+        ("400K", 1000, 400_000),
+        ("128K", 1024, 131_072),
+        ("24.89x", None, 24.89),
+        ("10,000", None, 10_000),
+        ("three", None, 3),
+        ("456 billion", None, 456e9),
+        ("40B", None, 40e9),
+        ("$534,700", None, 534_700),
+        ("58.9%", None, 58.9),
+        ("2048K", 1024, 2_097_152),
+        ("1 million", None, 1e6),
+        (".5", None, 0.5),
+    ],
+)
 def test_parse_number(text, k_base, expected):
     assert parse_number(text, k_base)[0] == pytest.approx(expected)
 
@@ -255,7 +315,9 @@ def test_bib_not_utf8_names_its_line(project):
     at = data.index(b"title")
     bib.write_bytes(data[:at] + b"\xe9" + data[at:])
     line = data[:at].count(b"\n") + 1
-    assert problems(project) == [f"references.bib:{line}: not valid UTF-8 (invalid continuation byte); save the file as UTF-8"]
+    assert problems(project) == [
+        f"references.bib:{line}: not valid UTF-8 (invalid continuation byte); save the file as UTF-8"
+    ]
 
 
 @pytest.mark.parametrize("table", ["papers", "claims"])
@@ -269,22 +331,37 @@ def test_header_only_core_table_is_an_error(project, table):
 
 @pytest.mark.parametrize("suffix", [".md", ".ipynb"])
 def test_chapter_claim_ids_must_exist(project, suffix):
-    lines = ["# A chapter", "", "```{code-cell}", 'glue_claims(x="longbench-2023.1", y="nobody-2024.7")',
-             'said("prolong-2024.99")', "```"]
+    lines = [
+        "# A chapter",
+        "",
+        "```{code-cell}",
+        'glue_claims(x="longbench-2023.1", y="nobody-2024.7")',
+        'said("prolong-2024.99")',
+        "```",
+    ]
     text = "\n".join(lines) + "\n"
     if suffix == ".ipynb":
-        cell = {"cell_type": "code", "metadata": {}, "source": [line + "\n" for line in lines[3:5]],
-                "outputs": [], "execution_count": None}
+        cell = {
+            "cell_type": "code",
+            "metadata": {},
+            "source": [line + "\n" for line in lines[3:5]],
+            "outputs": [],
+            "execution_count": None,
+        }
         text = json.dumps({"cells": [cell], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}, indent=1)
     (project / "notebooks" / f"zz-test{suffix}").write_text(text, encoding="utf-8")
     found = [p for p in problems(project) if p.startswith(f"notebooks/zz-test{suffix}:")]
     numbered = text.splitlines()
-    want = {f"notebooks/zz-test{suffix}:{next(i for i, x in enumerate(numbered, 1) if cid in x)}: claim {cid!r} is not in "
-            "data/claims.csv (column id); fix the id or add the claim" for cid in ("nobody-2024.7", "prolong-2024.99")}
+    want = {
+        f"notebooks/zz-test{suffix}:{next(i for i, x in enumerate(numbered, 1) if cid in x)}: claim {cid!r} is not in "
+        "data/claims.csv (column id); fix the id or add the claim"
+        for cid in ("nobody-2024.7", "prolong-2024.99")
+    }
     assert set(found) == want, found
 
 
 def test_stock_frictionless_validator_passes():
     from frictionless import Package
+
     report = Package(str(ROOT / "data" / "datapackage.json")).validate()
     assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])[:10]
