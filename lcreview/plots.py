@@ -64,6 +64,25 @@ def theme_color(theme) -> str:
     return THEME_COLORS.get(theme, NEUTRAL)
 
 
+def row_color(row) -> str:
+    """The colour of a claim's row: its paper's primary theme."""
+    return theme_color(row["theme"])
+
+
+def short_theme_names() -> dict[str, str]:
+    """Theme names for legends: the vocabulary's theme ids ('rag & memory'), short enough for one legend row."""
+    from lcreview import load
+    return {k: k.replace("-", " & ") for k in load.vocabulary()["themes"]}
+
+
+def setting_label(row) -> str:
+    """'Paper · model · task' of a claim, each part once; a model that just repeats the paper's name is left out."""
+    short = text_or_empty(row.get("short"))
+    parts = [text_or_empty(row.get(c)) for c in ("model", "task")]
+    parts = [p for p in parts if p and p.lower() != short.lower()]
+    return " · ".join(dict.fromkeys([short] + parts))
+
+
 def encoding(levels) -> dict:
     """Style per level of a non-theme encoding: {level: dict(color=, marker=, filled=)}."""
     levels = list(dict.fromkeys(levels))

@@ -62,3 +62,8 @@ def setting(row) -> str:
     """Model, hardware and task of a claim, as one readable string."""
     parts = [row.get(c) for c in ("model", "hardware", "task")]
     return "; ".join(str(p) for p in parts if isinstance(p, str) and p)
+
+
+def by_id(frame: pd.DataFrame, ids) -> pd.DataFrame:
+    """The rows of ``frame`` with these claim ids, in the order given, each once (evidence under a figure)."""
+    return frame.set_index("id").loc[list(dict.fromkeys(ids))].reset_index()

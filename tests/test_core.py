@@ -142,3 +142,19 @@ def test_wrap_label_keeps_whole_words_and_cuts_only_beyond_its_lines():
     assert "…" not in wrapped and wrapped.replace("\n", " ") == text and wrapped.count("\n") == 2
     assert plots.wrap_label(text, 30, 1).endswith("…")
     assert plots.row_height(3) > plots.row_height(1) == plots.ROW_IN
+
+
+def test_setting_label_and_row_color():
+    row = claim(short="MiniMax-M1", model="MiniMax-M1-80K", task="RL training", theme="extension")
+    assert plots.setting_label(row) == "MiniMax-M1 · MiniMax-M1-80K · RL training"
+    assert plots.setting_label(claim(short="LongGen", model="longgen")) == "LongGen"
+    assert plots.row_color({"theme": "training"}) == plots.THEME_COLORS["training"]
+    assert plots.row_color({"theme": None}) == plots.NEUTRAL
+    assert "rag & memory" in plots.short_theme_names().values()
+
+
+def test_by_id_keeps_order_and_counts_once():
+    from lcreview import select
+    rows = pd.DataFrame([claim(id="a.1"), claim(id="a.2"), claim(id="a.3")])
+    assert list(select.by_id(rows, ["a.3", "a.1", "a.3"])["id"]) == ["a.3", "a.1"]
+
