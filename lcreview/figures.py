@@ -104,7 +104,7 @@ def _texts(fig, renderer):
         for axis in (ax.xaxis, ax.yaxis):
             for tick in axis.majorTicks + axis.minorTicks:
                 spare.update((tick.label1, tick.label2))
-            if ax.get_visible() and axis.get_visible():
+            if ax.get_visible() and ax.axison and axis.get_visible():
                 for tick in axis._update_ticks():
                     drawn += [lab for lab in (tick.label1, tick.label2) if lab.get_visible()]
     texts = [t for t in fig.findobj(Text) if t not in spare and t.get_visible()
@@ -165,6 +165,9 @@ class Published:
 
     def _repr_markdown_(self) -> str:
         return self.markdown
+
+    def __repr__(self) -> str:          # the same on every run, so an unchanged chapter executes to the same bytes
+        return f"<figure or table: {self.image.name if self.image else 'table'}>"
 
     def _repr_svg_(self):
         # Only outside the build, so JupyterLab users see the figure too.
