@@ -73,25 +73,6 @@ def evidence_html(rows: pd.DataFrame, summary: str) -> str:
     return "".join(out)
 
 
-def html_table(frame: pd.DataFrame, links: dict[str, str] | None = None, classes: str = "lcr-table") -> str:
-    """An escaped HTML table; ``links`` maps a text column to the column holding its URL."""
-    links = links or {}
-    shown = [c for c in frame.columns if c not in links.values()]
-    out = [f'<div class="lcr-table-wrap"><table class="{classes}"><thead><tr>'
-           + "".join(f"<th>{_cell(c)}</th>" for c in shown) + "</tr></thead><tbody>"]
-    for _, r in frame.iterrows():
-        cells = []
-        for c in shown:
-            text = _cell(r[c])
-            href = _cell(r[links[c]], url=True) if c in links else ""
-            if href:
-                text = f'<a href="{href}">{text}</a>'
-            cells.append(f"<td>{text}</td>")
-        out.append("<tr>" + "".join(cells) + "</tr>")
-    out.append("</tbody></table></div>")
-    return "".join(out)
-
-
 def _texts(fig, renderer):
     """The texts ``fig`` actually draws, with their boxes in display pixels.
 
@@ -242,10 +223,15 @@ class Page:
 
     def table(self, frame: pd.DataFrame, name: str, caption: str, links: dict[str, str] | None = None,
               papers: Iterable[str] | None = None) -> Published:
-        """An escaped HTML table with a caption and its CSV download."""
+        """A numbered table (``tab-<page>-<name>``) built by Sphinx from its CSV: every cell stays text.
+
+        links: {text column: url column}; the url column is not shown.
+        """
         self._claim(name)
         sources = cite(papers or [])
-        md = [f"**Table.** {caption.strip()}" + (f" Sources: {sources}." if sources else ""), "",
-              html_table(frame, links), "",
-              self._download(name, frame, f"This table as CSV ({len(frame)} rows)"), ""]
+        download = self._download(name, frame, f"This table as CSV ({len(frame)} rows)")
+        spec = " ".join(f"{text}={url}" for text, url in (links or {}).items())
+        md = [f"```{{lcr-table}} /_generated/{self.name}/{name}.csv", f":name: tab-{self.name}-{name}"]
+        md += [f":links: {spec}"] if spec else []
+        md += ["", caption.strip() + (f" Sources: {sources}." if sources else ""), "```", "", download, ""]
         return Published("\n".join(md))
