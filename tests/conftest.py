@@ -75,7 +75,12 @@ def project(tmp_path) -> Path:
 
 @pytest.fixture(scope="session")
 def site(tmp_path_factory) -> Path:
-    """The whole book built once from a clean copy; returns its _build/html."""
+    """The whole book built once from a clean copy; returns its _build/html.
+
+    LCREVIEW_TEST_SITE=path/to/_build/html reuses a site built already (for quick reruns of site tests).
+    """
+    if os.environ.get("LCREVIEW_TEST_SITE"):
+        return Path(os.environ["LCREVIEW_TEST_SITE"]).resolve()
     root = copy_project(tmp_path_factory.mktemp("site") / "project")
     code, log = build(root)
     assert code == 0, log

@@ -7,10 +7,12 @@ none is cut by the figure's edge.
 """
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from sitecheck import pages
-from test_browser import ARGS, CHROMIUM, server  # noqa: F401  (fixture)
+from test_browser import ARGS, ARTIFACTS, CHROMIUM, server  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.browser
 
@@ -42,7 +44,10 @@ def measured(site, server):  # noqa: F811
             page = ctx.new_page()
             for html in pages(site):
                 rel = html.relative_to(site).as_posix()
+                if rel.startswith("book/papers/"):            # generated paper pages hold no figures
+                    continue
                 page.goto(f"{server}/{rel}", wait_until="load")
+                page.wait_for_load_state("networkidle")        # index.html redirects to the intro
                 for img in page.evaluate(SHOWN):
                     entry = shown.setdefault(img["src"], {"page": rel, "widths": {}})
                     entry["widths"][width] = img["shown"]
@@ -54,6 +59,15 @@ def measured(site, server):  # noqa: F811
                 page.goto(src, wait_until="load")
                 entry["svg"] = page.evaluate(TEXTS)
         browser.close()
+    report = {}
+    for src, e in shown.items():
+        if e.get("svg", {}).get("texts"):
+            size = min(t["size"] for t in e["svg"]["texts"])
+            for w, px in e["widths"].items():
+                key = f"{e['page']} @{w}"
+                report[key] = round(min(report.get(key, 99), size * px / e["svg"]["viewbox"]), 1)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    (ARTIFACTS / "figure-text-px.json").write_text(json.dumps(dict(sorted(report.items())), indent=1))
     return shown
 
 
