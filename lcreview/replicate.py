@@ -1,9 +1,9 @@
 """A corpus N times as large, for measuring growth (``make bench SCALE=N``) and testing figures at scale.
 
-Every paper is copied N-1 times under a new key (``name-2024`` -> ``name-r2-2024``),
-with a new arXiv id, title and short name; its claims, benchmark row, coverage
-exclusions and BibTeX entry follow, so the copy passes ``make check``. Only a
-temporary copy of the project is ever rewritten (never the checkout itself).
+Every paper is copied N-1 times under a new key (``name-2024`` -> ``name-r2-2024``), with a new arXiv id, title
+and short name; its claims (their ``duplicate_of`` and ``compared_with`` ids too), benchmark row, coverage exclusions
+and BibTeX entry follow, so the copy passes ``make check``. Only a temporary copy of the project is ever rewritten
+(never the checkout itself).
 """
 from __future__ import annotations
 
@@ -49,13 +49,15 @@ def _copy_row(row: dict, table: str, k: int, index: int) -> dict:
         row["short"] = f"{row['short'][:27]} r{k}"
     if table == "claims.csv":
         row["id"] = f"{row['paper']}.{row['id'].rsplit('.', 1)[1]}"
-        if row.get("duplicate_of"):
-            base, n = row["duplicate_of"].rsplit(".", 1)
-            row["duplicate_of"] = f"{new_key(base, k)}.{n}"
+        for ref in ("duplicate_of", "compared_with"):      # claim ids point into the same replica
+            if row.get(ref):
+                base, n = row[ref].rsplit(".", 1)
+                row[ref] = f"{new_key(base, k)}.{n}"
     return row
 
 
-def _bib_copies(text: str, n: int) -> str:
+def _bib_copies(text: str, n: int, arxiv: dict[str, str]) -> str:
+    """The bibliography with n-1 renamed copies of every entry; ``arxiv`` gives each new key its arXiv id."""
     entries = re.split(r"(?m)^(?=@)", text)
     out = [text.rstrip() + "\n"]
     for k in range(2, n + 1):
@@ -63,8 +65,12 @@ def _bib_copies(text: str, n: int) -> str:
             m = re.match(r"@(\w+)\{([^,]+),", entry)
             if not m:
                 continue
-            copy = entry.replace(f"{{{m.group(2)},", f"{{{new_key(m.group(2), k)},", 1)
+            key = new_key(m.group(2), k)
+            copy = entry.replace(f"{{{m.group(2)},", f"{{{key},", 1)
             copy = re.sub(r"(?m)^(\s*title\s*=\s*\{\{)(.*?)(\}\},?)$", rf"\g<1>\g<2> (replica {k})\g<3>", copy, count=1)
+            old = re.search(r"(?m)^\s*eprint\s*=\s*\{([^}]+)\}", copy)
+            if old and key in arxiv:                        # the eprint field and the arXiv URL
+                copy = copy.replace(old.group(1), arxiv[key])
             out.append("\n" + copy.rstrip() + "\n")
     return "".join(out)
 
@@ -83,6 +89,8 @@ def replicate(root: Path, n: int) -> int:
         fields, rows = _read(path)
         copies = [_copy_row(r, table, k, i) for k in range(2, n + 1) for i, r in enumerate(rows)]
         _write(path, fields, rows + copies)
+        if table == "papers.csv":
+            arxiv = {r["key"]: r["arxiv_id"] for r in copies}
     bib = root / "references.bib"
-    bib.write_text(_bib_copies(bib.read_text(encoding="utf-8"), n), encoding="utf-8")
+    bib.write_text(_bib_copies(bib.read_text(encoding="utf-8"), n, arxiv), encoding="utf-8")
     return len(_read(root / "data" / "papers.csv")[1])
