@@ -59,8 +59,8 @@ test: setup-test ## Run the whole test suite (notebooks, build, browser, bad inp
 test-fast: $(VENV)/.installed-test ## Quick tier, in seconds: validation, derivations, KV cache, CI files
 	@$(PY) -m pytest -m fast -q
 
-bench: setup ## Measure bare execution, clean, no-op and one-change builds
-	@$(PY) -m lcreview.bench
+bench: setup ## Time clean, no-op and one-change builds; SCALE="3 10" also on the corpus replicated 3 and 10 times
+	@$(PY) -m lcreview.bench $(if $(SCALE),--scale $(SCALE))
 
 serve: ## Serve the built site on http://127.0.0.1:8000
 	@test -f _build/html/index.html || { echo "serve: no site yet; run make book first"; exit 1; }

@@ -1,17 +1,23 @@
 """``make bench``: build times as ratios measured in one run, on one machine state.
 
-(a) bare execution of every notebook with nbclient in one process,
-(b) a clean build, (c) a no-op build, (d) a build after a one-value data
-change, (e) a clean build executing two notebooks at once; plus the size of
-each page with its images and of the largest figure. Writes _build/bench.json.
+(a) bare execution of every chapter with nbclient in one process, (b) a clean build, (c) a no-op build, (d) a build
+after a one-value data change, (e) a clean build executing one chapter at a time; for (b)-(d) also ``make check``,
+each build's peak memory, its steps (check / execution / Sphinx) and every chapter's execution seconds; the size of
+each page with its images and of the largest figure.
+
+``make bench SCALE="3 10"`` (``--scale 3 10``) measures (b)-(d) again on copies with the corpus replicated 3 and
+10 times (:mod:`lcreview.replicate`), gives every figure as a ratio to 1x next to the goals at 10x, and names the
+chapter and the step whose time grows fastest. Everything goes to _build/bench.json.
 """
 from __future__ import annotations
 
+import argparse
 import csv
 import io
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -19,31 +25,75 @@ import time
 from pathlib import Path
 
 from lcreview import paths
-from lcreview.build import copy_sources, toc_files
+from lcreview.build import STATE, copy_sources, default_jobs, is_notebook, read_json, read_notebook, toc_files
+from lcreview.replicate import replicate
+
+# Runs a command and prints the peak resident memory of its process tree (the largest process, KiB) last, so one
+# build's peak is never mixed with another's.
+PEAK = ("import resource, subprocess, sys; code = subprocess.call(sys.argv[1:]); "
+        "print('bench-peak-kib', resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, flush=True); sys.exit(code)")
+STEPS = ("check", "execution", "sphinx")
+GOALS = "goals at 10x: clean <= 3x clean at 1x; no-op <= 0.1x clean; make check <= 10 s; chapters at most linear"
+
+
+def child_env() -> dict:
+    """The environment of a measured subprocess: unbuffered (lines are timed as they come), no pinned root."""
+    env = dict(os.environ, PYTHONUNBUFFERED="1")
+    env.pop("LCREVIEW_ROOT", None)
+    return env
 
 
 def bare(root: Path, scratch: Path) -> float:
-    import nbformat
+    """Seconds to execute every chapter of ``root`` in turn with nbclient, outside the build."""
     from nbclient import NotebookClient
-    os.environ.update({"LCREVIEW_SITE_SRC": str(scratch), "LCREVIEW_ROOT": str(root),
-                       "PYTHONPATH": str(root) + os.pathsep + os.environ.get("PYTHONPATH", "")})
+    env = {**child_env(), "LCREVIEW_SITE_SRC": str(scratch), "LCREVIEW_ROOT": str(root), "MPLBACKEND": "Agg",
+           "PYTHONPATH": os.pathsep.join(filter(None, [str(root), os.environ.get("PYTHONPATH")]))}
     t0 = time.perf_counter()
     for rel in toc_files(root):
-        if rel.endswith(".ipynb"):
-            nb = nbformat.read(root / rel, as_version=4)
-            NotebookClient(nb, timeout=600, kernel_name="python3",
-                           resources={"metadata": {"path": str((root / rel).parent)}}).execute(stderr=subprocess.DEVNULL)
+        if is_notebook(root / rel):
+            NotebookClient(read_notebook(root / rel), timeout=600, kernel_name="python3",
+                           resources={"metadata": {"path": str((root / rel).parent)}}).execute(
+                env=env, stderr=subprocess.DEVNULL)
     return time.perf_counter() - t0
 
 
-def make_book(root: Path, *extra: str) -> tuple[float, str]:
+def timed(cmd: list[str]) -> tuple[float, int, list[tuple[float, str]], int]:
+    """Run ``cmd`` under :data:`PEAK`: (seconds, exit code, its output lines with their times, peak KiB)."""
     t0 = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-m", "lcreview", "build", "--root", str(root), *extra],
-                          capture_output=True, text=True)
+    proc = subprocess.Popen([sys.executable, "-c", PEAK, *cmd], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            text=True, env=child_env())
+    lines = [(time.perf_counter() - t0, line.rstrip("\n")) for line in proc.stdout]
+    code = proc.wait()
     seconds = time.perf_counter() - t0
-    if proc.returncode:
-        raise SystemExit(f"bench: build failed:\n{proc.stdout}{proc.stderr}")
-    return seconds, proc.stdout
+    peak = int(lines.pop()[1].split()[1]) if lines and lines[-1][1].startswith("bench-peak-kib") else 0
+    return seconds, code, lines, peak
+
+
+def steps(lines: list[tuple[float, str]], seconds: float) -> dict:
+    """Where a build's time went, from the times its lines came: check (with start-up), execution, Sphinx."""
+    started = [t for t, line in lines if line.startswith("execute: ")]
+    done = [t for t, line in lines if re.match(r"\S+: ok in ", line)]
+    if not started or not done:
+        return {}
+    return {"check": started[0], "execution": done[-1] - started[0], "sphinx": seconds - done[-1]}
+
+
+def make_book(root: Path, *extra: str) -> dict:
+    """One build of ``root``: seconds, peak MiB, steps, the chapters it executed and its last line."""
+    seconds, code, lines, peak = timed([sys.executable, "-m", "lcreview", "build", "--root", str(root), *extra])
+    log = "\n".join(line for _, line in lines)
+    if code:
+        raise SystemExit(f"bench: build of {root} failed:\n{log}")
+    return {"seconds": seconds, "peak_mib": peak / 1024, "steps": steps(lines, seconds),
+            "executed": re.findall(r"^execute: (\S+)", log, re.M), "last": log.strip().splitlines()[-1]}
+
+
+def make_check(root: Path) -> float:
+    """Seconds of ``make check`` (``python -m lcreview check``) on ``root``; stops the bench when it fails."""
+    seconds, code, lines, _ = timed([sys.executable, "-m", "lcreview", "check", "--root", str(root)])
+    if code:
+        raise SystemExit(f"bench: make check failed on {root}:\n" + "\n".join(line for _, line in lines))
+    return seconds
 
 
 def change_one_value(root: Path) -> str:
@@ -58,7 +108,93 @@ def change_one_value(root: Path) -> str:
     return "data/model_configs.csv"
 
 
+def rows(path: Path) -> int:
+    with path.open(encoding="utf-8", newline="") as fh:
+        return sum(1 for _ in csv.DictReader(fh))
+
+
+def measure(root: Path, scale: int) -> dict:
+    """make check, clean, no-op and one-change builds of one copy, printed as they come."""
+    tag = f"{scale}x"
+    m = {"papers": rows(root / "data" / "papers.csv"), "claims": rows(root / "data" / "claims.csv")}
+    m["check_seconds"] = make_check(root)
+    print(f"bench: [{tag}: {m['papers']} papers, {m['claims']} claims] make check: {m['check_seconds']:.1f}s")
+    m["clean"] = make_book(root)
+    m["chapters"] = {nb: e["seconds"] for nb, e in sorted(read_json(root / "_build" / STATE).items())}
+    split = ", ".join(f"{k} {v:.1f}s" for k, v in m["clean"]["steps"].items())
+    print(f"bench: [{tag}] (b) clean make book ({default_jobs()} chapters at a time): {m['clean']['seconds']:.1f}s, "
+          f"peak {m['clean']['peak_mib']:.0f} MiB; {split}")
+    m["noop"] = make_book(root)
+    print(f"bench: [{tag}] (c) no-op make book: {m['noop']['seconds']:.1f}s, peak {m['noop']['peak_mib']:.0f} MiB "
+          f"({m['noop']['last']})")
+    changed = change_one_value(root)
+    m["change"] = make_book(root)
+    print(f"bench: [{tag}] (d) make book after one value of {changed} changed: {m['change']['seconds']:.1f}s, "
+          f"peak {m['change']['peak_mib']:.0f} MiB, re-executed {len(m['change']['executed'])} chapter(s): "
+          f"{', '.join(m['change']['executed'])}")
+    return m
+
+
+def figures(m: dict) -> dict[str, float]:
+    """The figures of one scale that are compared across scales, by name."""
+    out = {"make check": m["check_seconds"]}
+    for build in ("clean", "noop", "change"):
+        out[f"{build} build"] = m[build]["seconds"]
+        out[f"{build} peak memory"] = m[build]["peak_mib"]
+    out |= {f"step {k}": v for k, v in m["clean"]["steps"].items()}
+    out |= {f"chapter {k}": v for k, v in m["chapters"].items()}
+    return out
+
+
+def compare(scales: dict[int, dict]) -> dict:
+    """Ratios of every figure to 1x, the goals at 10x and the fastest-growing chapter and step."""
+    base = figures(scales[1])
+    out: dict = {"ratios": {}}
+    for n, m in scales.items():
+        if n == 1:
+            continue
+        fig = figures(m)
+        ratios = {k: fig[k] / base[k] for k in base if k in fig and base[k] > 0}
+        out["ratios"][str(n)] = ratios
+        for k, r in ratios.items():
+            linear = f" (claims grew {m['claims'] / scales[1]['claims']:.1f}x)" if k.startswith("chapter ") else ""
+            print(f"bench: ratio {k} {n}x/1x = {r:.2f}{linear}")
+        print(f"bench: ratio no-op/clean at {n}x = {m['noop']['seconds'] / m['clean']['seconds']:.3f}")
+    top = max(scales)
+    if top == 1:
+        return out
+    ratios = out["ratios"][str(top)]
+    chapter = max((k for k in ratios if k.startswith("chapter ")), key=ratios.get)
+    step = max((k for k in ratios if k.startswith("step ")), key=ratios.get)
+    out["fastest"] = {"scale": top, "chapter": chapter.split(" ", 1)[1], "chapter_ratio": ratios[chapter],
+                      "step": step.split(" ", 1)[1], "step_ratio": ratios[step]}
+    print(f"bench: fastest-growing chapter at {top}x: {out['fastest']['chapter']} (ratio {ratios[chapter]:.2f}); "
+          f"fastest-growing step: {out['fastest']['step']} (ratio {ratios[step]:.2f})")
+    if 10 in scales:
+        ten = scales[10]
+        out["goals_10x"] = {
+            "clean_ratio": [ten["clean"]["seconds"] / scales[1]["clean"]["seconds"], 3],
+            "noop_over_clean": [ten["noop"]["seconds"] / ten["clean"]["seconds"], 0.1],
+            "check_seconds": [ten["check_seconds"], 10]}
+        g = out["goals_10x"]
+        print(f"bench: goal ratio clean 10x/1x = {g['clean_ratio'][0]:.2f} (goal <= 3); "
+              f"ratio no-op/clean at 10x = {g['noop_over_clean'][0]:.3f} (goal <= 0.1); "
+              f"make check at 10x = {g['check_seconds'][0]:.1f}s (goal <= 10 s)")
+    return out
+
+
+def table(scales: dict[int, dict]) -> str:
+    """The figures of every scale side by side (seconds, MiB), for the terminal."""
+    cols = sorted(scales)
+    figs = {n: figures(scales[n]) for n in cols}
+    lines = [["figure (seconds; memory in MiB)"] + [f"{n}x" for n in cols]]
+    lines += [[name] + [f"{figs[n][name]:.1f}" if name in figs[n] else "-" for n in cols] for name in figs[1]]
+    width = max(len(line[0]) for line in lines)
+    return "\n".join(f"{line[0]:<{width}}" + "".join(f"{c:>9}" for c in line[1:]) for line in lines)
+
+
 def sizes(html: Path) -> dict:
+    """Bytes of every page with the images it shows, and the largest figure (SVG or PNG)."""
     pages = {}
     for page in sorted(html.rglob("*.html")):
         if "_sources" in page.parts:
@@ -70,33 +206,40 @@ def sizes(html: Path) -> dict:
             if img.exists():
                 total += img.stat().st_size
         pages[str(page.relative_to(html))] = total
-    figures = {p.name: p.stat().st_size for p in (html / "_images").glob("*.png")}
-    return {"pages": pages, "largest_figure": max(figures.items(), key=lambda kv: kv[1]) if figures else None}
+    figs = {p.name: p.stat().st_size for p in (html / "_images").glob("*") if p.suffix in (".svg", ".png")}
+    return {"pages": pages, "largest_figure": max(figs.items(), key=lambda kv: kv[1]) if figs else None}
 
 
-def main() -> int:
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m lcreview.bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=int, nargs="*", default=[], metavar="N",
+                        help="also measure copies with the corpus N times (N >= 2), e.g. --scale 3 10")
+    args = parser.parse_args(argv)
+    if any(n < 2 for n in args.scale):
+        parser.error("--scale: give sizes of 2 or more (1x is always measured)")
     root = paths.ROOT
-    from lcreview.build import default_jobs
     out = {"jobs": default_jobs(), "cpus": os.cpu_count()}
     with tempfile.TemporaryDirectory(prefix="lcreview-bench-") as tmp:
         tmp = Path(tmp)
         copy = copy_sources(root, tmp / "serial")
         out["bare_seconds"] = bare(copy, tmp / "bare-scratch")
-        print(f"bench: (a) bare nbclient execution of all notebooks: {out['bare_seconds']:.1f}s")
-        out["clean_seconds"], _ = make_book(copy)
-        print(f"bench: (b) clean make book ({out['jobs']} notebooks at a time): {out['clean_seconds']:.1f}s")
-        out["noop_seconds"], log = make_book(copy)
-        print(f"bench: (c) no-op make book: {out['noop_seconds']:.1f}s ({log.strip().splitlines()[-1]})")
-        changed = change_one_value(copy)
-        out["change_seconds"], log = make_book(copy)
-        reran = re.findall(r"^execute: (\S+)", log, re.M)
-        out["change_reexecuted"] = reran
-        print(f"bench: (d) make book after one value of {changed} changed: {out['change_seconds']:.1f}s, "
-              f"re-executed {len(reran)} notebook(s): {', '.join(reran)}")
-        serial = copy_sources(root, tmp / "one-at-a-time")
-        out["clean_jobs1_seconds"], _ = make_book(serial, "--jobs", "1")
-        print(f"bench: (e) clean make book with JOBS=1 (one notebook at a time): {out['clean_jobs1_seconds']:.1f}s")
+        print(f"bench: (a) bare nbclient execution of all chapters: {out['bare_seconds']:.1f}s")
+        scales = {1: measure(copy, 1)}
+        out["clean_seconds"] = scales[1]["clean"]["seconds"]
+        out["noop_seconds"] = scales[1]["noop"]["seconds"]
+        out["change_seconds"] = scales[1]["change"]["seconds"]
+        out["change_reexecuted"] = scales[1]["change"]["executed"]
         out["sizes"] = sizes(copy / "_build" / "html")
+        shutil.rmtree(copy)
+        serial = copy_sources(root, tmp / "one-at-a-time")
+        out["clean_jobs1_seconds"] = make_book(serial, "--jobs", "1")["seconds"]
+        print(f"bench: (e) clean make book with JOBS=1 (one chapter at a time): {out['clean_jobs1_seconds']:.1f}s")
+        shutil.rmtree(serial)
+        for n in sorted(set(args.scale)):
+            big = copy_sources(root, tmp / f"scale-{n}")
+            replicate(big, n)
+            scales[n] = measure(big, n)
+            shutil.rmtree(big)
     out["ratio_clean_over_bare"] = out["clean_seconds"] / out["bare_seconds"]
     out["ratio_noop_over_clean"] = out["noop_seconds"] / out["clean_seconds"]
     out["ratio_change_over_clean"] = out["change_seconds"] / out["clean_seconds"]
@@ -104,13 +247,18 @@ def main() -> int:
     print(f"bench: ratio clean/bare = {out['ratio_clean_over_bare']:.2f} (goal <= 1.5)")
     print(f"bench: ratio no-op/clean = {out['ratio_noop_over_clean']:.3f} (goal <= 0.1)")
     print(f"bench: ratio one-change/clean = {out['ratio_change_over_clean']:.2f}")
-    print(f"bench: ratio clean default ({out['jobs']} jobs) / clean one-at-a-time = {out['ratio_default_over_jobs1']:.2f} "
-          "(below 1: parallel execution helps)")
+    print(f"bench: ratio clean default ({out['jobs']} jobs) / clean one-at-a-time = "
+          f"{out['ratio_default_over_jobs1']:.2f} (below 1: parallel execution helps)")
     pages = out["sizes"]["pages"]
     heaviest = max(pages.items(), key=lambda kv: kv[1])
     name, size = out["sizes"]["largest_figure"] or ("none", 0)
     print(f"bench: heaviest page with images: {heaviest[0]} {heaviest[1] / 1024:.0f} KiB; "
           f"largest figure {name} {size / 1024:.0f} KiB (goal <= 195 KiB)")
+    out["scales"] = {str(n): m for n, m in scales.items()}
+    out |= compare(scales)
+    if len(scales) > 1:
+        print(f"bench: {GOALS}")
+    print(table(scales))
     target = root / "_build" / "bench.json"
     target.parent.mkdir(exist_ok=True)
     target.write_text(json.dumps(out, indent=1))
