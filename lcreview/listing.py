@@ -61,10 +61,7 @@ def norm_title(title: str) -> str:
 
 
 def value(text: str, k_base: int | None = None) -> float:
-    """Value of one number as written, as validate reads value_text, plus fractions ("1/3")."""
-    if "/" in text:
-        num, den = text.split("/", 1)
-        return parse_number(num)[0] / parse_number(den)[0]
+    """Value of one number as written ("4K", "1/3", "eight"), read as validate reads value_text."""
     return parse_number(text, k_base)[0]
 
 

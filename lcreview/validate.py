@@ -46,7 +46,9 @@ NUMBER_WORDS = {
 }
 NUMBER_WORDS.update({"thirty": 30, "forty": 40, "fifty": 50, "hundred": 100, "a hundred": 100})
 _NUM = re.compile(
-    r"(?P<num>\d[\d,]*(?:\.\d+)?|\.\d+|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")"
+    r"(?P<num>(?P<frac>\d+/\d+)|\d[\d,]*(?:\.\d+)?|\.\d+|"
+    + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
+    + r")"
     r"\s*(?P<suffix>billion|million|thousand|[KkMB](?![a-z]))?",
     re.I,
 )
@@ -75,15 +77,21 @@ def neutralise(value):
 
 
 def parse_number(text: str, k_base: int | None = None) -> tuple[float, bool]:
-    """Value of a number as written ("400K", "24.89x", "10,000", "three", "456 billion").
+    """Value of the first number of ``text`` as written ("400K", "24.89x", "10,000", "1/3", "three", "456 billion").
 
-    Returns (value, has_k_or_m_suffix). Raises ValueError when text holds no number.
+    Returns (value, has_k_or_m_suffix). Raises ValueError when text holds no number (or a fraction over zero).
     """
     m = _NUM.search(text)
     if not m:
         raise ValueError(f"no number in {text!r}")
     raw = m.group("num").lower()
-    value = float(NUMBER_WORDS[raw]) if raw in NUMBER_WORDS else float(raw.replace(",", ""))
+    if m.group("frac"):
+        numerator, denominator = map(int, raw.split("/"))
+        if not denominator:
+            raise ValueError(f"a fraction over zero in {text!r}")
+        value = numerator / denominator
+    else:
+        value = float(NUMBER_WORDS[raw]) if raw in NUMBER_WORDS else float(raw.replace(",", ""))
     suffix = (m.group("suffix") or "").lower()
     base = k_base or 1000
     mult = {"": 1, "k": base, "m": base**2, "b": 1e9, "billion": 1e9, "million": 1e6, "thousand": 1e3}[suffix]
@@ -474,10 +482,8 @@ def _claims(t: _Table, pkg: dict, papers: dict[str, dict]) -> None:
                 )
             try:
                 parsed, has_k = parse_number(text, k)
-            except ValueError:
-                t.problem(
-                    line, tcol, f"{text!r} holds no number; expected the number as written, e.g. 400K, 24.89x, 10,000"
-                )
+            except ValueError as exc:
+                t.problem(line, tcol, f"{exc}; expected the number as written, e.g. 400K, 24.89x, 10,000, 1/3")
                 continue
             used[kcol] |= has_k
             if has_k and unit == "tokens" and k is None:

@@ -262,6 +262,8 @@ def test_validation_only_reads(project):
         ("2048K", 1024, 2_097_152),
         ("1 million", None, 1e6),
         (".5", None, 0.5),
+        ("1/3", None, 1 / 3),
+        ("2/3 efficient", None, 2 / 3),
     ],
 )
 def test_parse_number(text, k_base, expected):
@@ -271,6 +273,15 @@ def test_parse_number(text, k_base, expected):
 def test_parse_number_rejects_text_without_number():
     with pytest.raises(ValueError):
         parse_number("no digits here")
+
+
+def test_fraction_over_zero_is_a_problem_not_a_traceback(project):
+    i = first_claim(project, id="longgen-2024.11")
+    line = edit(project, "claims", i, value_text="1/0", quote="A hybrid with 1/0 full attention layers")
+    assert (
+        f"data/claims.csv:{line}: column value_text: a fraction over zero in '1/0'; expected the number as written"
+        in "\n".join(problems(project))
+    )
 
 
 def test_line_break_in_a_cell_names_its_first_line_and_later_lines_stay_right(project):
