@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import datetime as dt
 import string
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 import pybtex.plugin
 from pybtex.richtext import Text
@@ -174,7 +174,8 @@ class _Textual(BaseReferenceStyle):
         return PARENS.outer(children, brackets=False, capfirst="c" in role_name)
 
     def inner(self, role_name):
-        return join(sep=" ")[_authors, join["(", join2(sep1=" ", sep2=", ")[pre_text, reference[_year], post_text], ")"]]
+        year = join2(sep1=" ", sep2=", ")[pre_text, reference[_year], post_text]
+        return join(sep=" ")[_authors, join["(", year, ")"]]
 
 
 @dataclass

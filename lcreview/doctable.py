@@ -15,8 +15,8 @@ shown (several pairs separated by spaces). A cell's text is never interpreted as
 from __future__ import annotations
 
 import csv
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 from docutils import nodes
 from docutils.parsers.rst import directives
@@ -41,7 +41,7 @@ def table_node(header: Sequence[str], rows: Sequence[Sequence], classes: Sequenc
     table = nodes.table(classes=list(classes))
     if title is not None:
         table += title
-    group = nodes.tgroup(cols=len(header))
+    group = nodes.tgroup(cols=len(header), support_smartquotes=False)     # cells exactly as in the data
     table += group
     group.extend(nodes.colspec(colwidth=1) for _ in header)
     group += nodes.thead("", _row(header))

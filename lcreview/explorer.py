@@ -13,7 +13,7 @@ from pathlib import Path
 from docutils import nodes
 from sphinx.util.docutils import SphinxDirective
 
-from lcreview.paperpages import CLAIM_HEAD, FOLDER, claim_cells, data, included, vocabulary
+from lcreview.paperpages import CLAIM_HEAD, FOLDER, claim_cells, data, included, themes_of, vocabulary
 from lcreview.text import one_line
 
 HEAD = ["Paper", *CLAIM_HEAD]
@@ -34,9 +34,9 @@ class ExplorerDirective(SphinxDirective):
             paper = papers.get(claim.get("paper", ""))
             if paper is None:
                 continue
-            themes = " ".join(t for t in [paper.get("theme", ""), *paper.get("themes_secondary", "").replace(";", " ").split()] if t)
-            rows.append({"key": paper["key"], "short": paper.get("short") or paper["key"], "title": paper.get("title", ""),
-                         "themes": themes, "quantity": claim.get("quantity", ""), "value": claim.get("value", ""),
+            rows.append({"key": paper["key"], "short": paper.get("short") or paper["key"],
+                         "title": paper.get("title", ""), "themes": " ".join(themes_of(paper)),
+                         "quantity": claim.get("quantity", ""), "value": claim.get("value", ""),
                          "cells": claim_cells(claim)})
         node = explorer(rows=rows, themes=vocabulary(src).get("themes", {}))
         return [node]
@@ -55,15 +55,17 @@ def visit_html(self, node) -> None:
     rows, themes = node["rows"], node["themes"]
     used = {t for r in rows for t in r["themes"].split()}
     quantities = {q: q for q in sorted({r["quantity"] for r in rows})}
-    out = ['<div class="lcr-explorer" data-lcr-explorer>', '<div class="lcr-explorer-controls">',
+    out = ['<p class="lcr-print-only">The explorer works in the browser; in print, every number stands on its '
+           "paper's page.</p>", '<div class="lcr-explorer" data-lcr-explorer>', '<div class="lcr-explorer-controls">',
            '<label>Search <input type="search" data-lcr-search placeholder="paper, quantity, quote…"></label>',
-           f'<label>Theme <select data-lcr-theme>{_options({k: v for k, v in themes.items() if k in used}, "All themes")}'
+           f'<label>Theme <select data-lcr-theme>{_options({k: v for k, v in themes.items() if k in used}, "All")}'
            '</select></label>',
-           f'<label>Quantity <select data-lcr-quantity>{_options(quantities, "All quantities")}</select></label>',
+           f'<label>Quantity <select data-lcr-quantity>{_options(quantities, "All")}</select></label>',
            '<button type="button" data-lcr-download>Download the rows shown (CSV)</button>',
            f'<span class="lcr-explorer-count" data-lcr-count aria-live="polite">{len(rows)} numbers</span></div>',
            '<div class="lcr-table-wrap"><table class="lcr-table lcr-explorer-table"><thead><tr>']
-    out += [f'<th scope="col"><button type="button" data-lcr-sort="{i}">{_e(h)}</button></th>' for i, h in enumerate(HEAD)]
+    out += [f'<th scope="col"><button type="button" data-lcr-sort="{i}">{_e(h)}</button></th>'
+            for i, h in enumerate(HEAD)]
     out.append("</tr></thead><tbody>")
     for r in rows:
         href = self.builder.get_relative_uri(self.builder.current_docname, f"{FOLDER}/{r['key']}")

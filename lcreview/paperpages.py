@@ -18,6 +18,7 @@ from pathlib import Path
 from docutils import nodes
 from pybtex.richtext import Text
 from sphinx import addnodes
+from sphinx.transforms import SphinxTransform
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxDirective
 
@@ -90,6 +91,11 @@ def bib_sources(text: str) -> dict[str, str]:
     return out
 
 
+def themes_of(paper: dict[str, str]) -> list[str]:
+    """Primary theme, then the secondary ones (ids)."""
+    return [t for t in [paper.get("theme", ""), *re.split(r"[;,\s]+", paper.get("themes_secondary", ""))] if t]
+
+
 def long_date(iso: str) -> str:
     try:
         return f"{dt.date.fromisoformat(iso):%-d %B %Y}"
@@ -153,12 +159,13 @@ class PaperDirective(SphinxDirective):
         if paper.get("code_url"):
             facts += _field("Code", link_or_text(paper["code_url"], paper["code_url"]))
         facts += _field("Primary theme", nodes.Text(themes.get(paper.get("theme", ""), paper.get("theme", ""))))
-        secondary = [themes.get(t, t) for t in re.split(r"[;,\s]+", paper.get("themes_secondary", "")) if t]
+        secondary = [themes.get(t, t) for t in themes_of(paper)[1:]]
         if secondary:
             facts += _field("Secondary theme", nodes.Text(", ".join(secondary)))
         out = [facts]
         if paper.get("summary"):
-            out.append(nodes.paragraph("", "", nodes.strong("", "Our summary. "), nodes.Text(one_line(paper["summary"]))))
+            summary = nodes.Text(one_line(paper["summary"]))
+            out.append(nodes.paragraph("", "", nodes.strong("", "Our summary. "), summary))
         claims = [r for r in data(src, "claims") if r.get("paper") == key]
         out.append(self._section("numbers", f"Recorded numbers ({len(claims)})",
                                  table_node(CLAIM_HEAD, [claim_cells(r) for r in claims]) if claims
@@ -192,7 +199,8 @@ def _bib_fields(srcdir: Path, key: str) -> tuple[str, str]:
     if entry is None:
         return "", ""
     names = [" ".join(p.render_as("text") for p in person.rich_first_names + person.rich_middle_names
-                      + person.rich_prelast_names + person.rich_last_names) for person in entry.persons.get("author", [])]
+                      + person.rich_prelast_names + person.rich_last_names)
+             for person in entry.persons.get("author", [])]
     authors = ", ".join(names[:-1]) + (" and " if len(names) > 1 else "") + names[-1] if names else ""
     return authors, one_line(Text.from_latex(entry.fields.get("title", "")).render_as("text"))
 
@@ -286,6 +294,17 @@ class PaperIndexDirective(SphinxDirective):
         return [table_node(["Paper", "First version", "Primary theme", "Venue"], body)]
 
 
+class Verbatim(SphinxTransform):
+    """A paper page is data: no smart quotes or dashes anywhere on it (quotes stay as the paper wrote them)."""
+
+    default_priority = 700      # before Sphinx's SmartQuotes (750)
+
+    def apply(self, **kwargs):
+        if self.env.docname.startswith(FOLDER + "/"):
+            for node in self.document.findall(nodes.Element):
+                node["support_smartquotes"] = False
+
+
 def always_reread(app, env, added, changed, removed):
     """Paper pages and the index show what other pages cite and plot: read them again at every build."""
     return [d for d in env.found_docs if d.startswith(FOLDER + "/") or d == "book/papers"]
@@ -301,5 +320,6 @@ def setup(app) -> None:
     app.add_node(paper_uses)
     app.add_directive("lcr-paper", PaperDirective)
     app.add_directive("lcr-paper-index", PaperIndexDirective)
+    app.add_transform(Verbatim)
     app.add_post_transform(PaperUses)
     app.add_post_transform(BibliographyLinks)

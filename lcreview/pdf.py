@@ -14,6 +14,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import yaml
+
 NAME = "long-context-review.pdf"
 FOLDER = "_pdf"            # below the folder the book is built from
 CHROMIUM = "/usr/bin/chromium"
@@ -27,12 +29,16 @@ def single_page(site: Path, out: Path) -> Path:
     cmd = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(site), "--builder", "singlehtml",
            "--path-output", str(out), "-n", "--keep-going"]
     proc = subprocess.run(cmd, capture_output=True, text=True)
-    page = out / "_build" / "singlehtml" / "index.html"
-    if proc.returncode != 0 or not page.is_file():
+    root_doc = yaml.safe_load((site / "_toc.yml").read_text(encoding="utf-8"))["root"]
+    built = out / "_build" / "singlehtml" / f"{Path(root_doc).with_suffix('')}.html"
+    if proc.returncode != 0 or not built.is_file():
         log = out / "singlehtml.log"
         log.parent.mkdir(parents=True, exist_ok=True)
         log.write_text(proc.stdout + proc.stderr)
         raise SystemExit(f"pdf: the single-page build failed (exit {proc.returncode}); full log: {log}")
+    # Sphinx writes the page's links relative to the output root even when the root page is in a folder
+    page = out / "_build" / "singlehtml" / "review.html"
+    shutil.copyfile(built, page)
     return page
 
 
