@@ -76,10 +76,12 @@ def neutralise(value):
     return "'" + value if isinstance(value, str) and formula_risk(value) else value
 
 
-def parse_number(text: str, k_base: int | None = None) -> tuple[float, bool]:
+def parse_number(text: str, k_base: int | None = None) -> tuple[float, str]:
     """Value of the first number of ``text`` as written ("400K", "24.89x", "10,000", "1/3", "three", "456 billion").
 
-    Returns (value, has_k_or_m_suffix). Raises ValueError when text holds no number (or a fraction over zero).
+    K, M and B read as ``k_base`` to the power 1, 2 and 3 (1000 when it is None; ProLong's 40B is 40 x 2^30 with
+    k_base 1024); words (thousand, million, billion) are always decimal. Returns (value, the K/M/B letter that
+    k_base applied to, lower case, or ""). Raises ValueError when text holds no number (or a fraction over zero).
     """
     m = _NUM.search(text)
     if not m:
@@ -94,8 +96,8 @@ def parse_number(text: str, k_base: int | None = None) -> tuple[float, bool]:
         value = float(NUMBER_WORDS[raw]) if raw in NUMBER_WORDS else float(raw.replace(",", ""))
     suffix = (m.group("suffix") or "").lower()
     base = k_base or 1000
-    mult = {"": 1, "k": base, "m": base**2, "b": 1e9, "billion": 1e9, "million": 1e6, "thousand": 1e3}[suffix]
-    return value * mult, suffix in ("k", "m")
+    mult = {"": 1, "k": base, "m": base**2, "b": base**3, "billion": 1e9, "million": 1e6, "thousand": 1e3}[suffix]
+    return value * mult, suffix if suffix in ("k", "m", "b") else ""
 
 
 def _line_of(data: bytes, offset: int) -> int:
@@ -481,12 +483,12 @@ def _claims(t: _Table, pkg: dict, papers: dict[str, dict]) -> None:
                     line, tcol, f"{text!r} does not appear in the quote; expected the number exactly as written there"
                 )
             try:
-                parsed, has_k = parse_number(text, k)
+                parsed, letter = parse_number(text, k)
             except ValueError as exc:
                 t.problem(line, tcol, f"{exc}; expected the number as written, e.g. 400K, 24.89x, 10,000, 1/3")
                 continue
-            used[kcol] |= has_k
-            if has_k and unit == "tokens" and k is None:
+            used[kcol] |= bool(letter)
+            if letter in ("k", "m") and unit == "tokens" and k is None:
                 t.problem(line, "k_base", f"{text!r} has a K/M suffix: say how it was read (1024 or 1000)")
                 continue
             try:
@@ -498,13 +500,13 @@ def _claims(t: _Table, pkg: dict, papers: dict[str, dict]) -> None:
                     line,
                     vcol,
                     f"{row[vcol]} does not match {text!r} as written (reads as {parsed:g}"
-                    + (f" with {kcol} {k}" if has_k else "")
+                    + (f" with {kcol} {k}" if letter and k else "")
                     + ")",
                 )
         if row["k_base"] and not (used["k_base"] or (used["k_base_high"] and not row["k_base_high"])):
-            t.problem(line, "k_base", "k_base is only for numbers written with a K or M suffix")
+            t.problem(line, "k_base", "k_base is only for numbers written with a K, M or B suffix")
         if row["k_base_high"] and not used["k_base_high"]:
-            t.problem(line, "k_base_high", "k_base_high is only for an upper value written with a K or M suffix")
+            t.problem(line, "k_base_high", "k_base_high is only for an upper value written with a K, M or B suffix")
         if span and row["value"] and row["value_high"]:
             try:
                 lo, hi = float(row["value"]), float(row["value_high"])

@@ -184,6 +184,20 @@ def test_k_suffix_needs_k_base(project):
     assert any(p.startswith(f"data/claims.csv:{line}: column k_base:") for p in problems(project))
 
 
+def test_binary_b_is_read_with_k_base(project):
+    i = first_claim(project, id="prolong-2024.2")
+    line = edit(project, "claims", i, value="40000000000", k_base="1024")
+    found = [p for p in problems(project) if p.startswith(f"data/claims.csv:{line}:")]
+    assert found == [
+        f"data/claims.csv:{line}: column value: 40000000000 does not match '40B' as written "
+        "(reads as 4.29497e+10 with k_base 1024)"
+    ]
+    edit(project, "claims", i, value=str(40 * 2**30), k_base="1024")
+    assert not [p for p in problems(project) if p.startswith(f"data/claims.csv:{line}:")]
+    edit(project, "claims", i, value="40000000000", k_base="")  # B needs no k_base: decimal by default
+    assert not [p for p in problems(project) if p.startswith(f"data/claims.csv:{line}:")]
+
+
 def test_duplicate_key(project):
     header, data = rows(project / "data" / "papers.csv")
     data.append(dict(data[3]))
@@ -257,6 +271,8 @@ def test_validation_only_reads(project):
         ("three", None, 3),
         ("456 billion", None, 456e9),
         ("40B", None, 40e9),
+        ("40B", 1024, 40 * 2**30),
+        ("456 billion", 1024, 456e9),
         ("$534,700", None, 534_700),
         ("58.9%", None, 58.9),
         ("2048K", 1024, 2_097_152),
