@@ -14,9 +14,9 @@ def glued(notebook) -> dict[str, str]:
     out = {}
     for cell in json.loads(notebook.read_text(encoding="utf-8"))["cells"]:
         for o in cell.get("outputs", []):
-            name = o.get("metadata", {}).get("scrapbook", {}).get("name")
-            if name:
-                out[name] = "".join(o["data"].get("text/plain", ""))
+            book = o.get("metadata", {}).get("scrapbook", {})
+            if book.get("name"):
+                out[book["name"]] = "".join(o["data"].get(book.get("mime_prefix", "") + "text/plain", ""))
     return out
 
 
