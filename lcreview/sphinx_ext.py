@@ -118,14 +118,25 @@ class PdfLinkDirective(SphinxDirective):
 
 
 def _published_pdf(app, config):
-    """Publish the PDF that ``make pdf`` left in the source folder at the site's root (lcreview.pdf)."""
-    from lcreview import pdf
-    if (Path(app.srcdir) / pdf.FOLDER / pdf.NAME).is_file():
+    """Publish the PDF that ``make pdf`` left in the source folder at the site's root (lcreview.pdf).
+
+    Only while it is newer than every source of the book: a PDF of an older book is left out, with its link.
+    """
+    from lcreview import paperpages, pdf
+    src = Path(app.srcdir)
+    made = src / pdf.FOLDER / pdf.NAME
+    if not made.is_file():
+        return
+    skip = (pdf.FOLDER, "_build", paperpages.FOLDER, ".jupyter_cache", ".venv", ".git")
+    newest = max((p.stat().st_mtime for p in src.rglob("*")
+                  if p.is_file() and not str(p.relative_to(src)).startswith(skip)), default=0)
+    if made.stat().st_mtime >= newest:
         config.html_extra_path = [*config.html_extra_path, pdf.FOLDER]
 
 
 def _visit_pdf_link(self, node):
     from sphinx.util.osutil import relative_uri
+
     from lcreview import pdf
     path = Path(self.builder.srcdir) / pdf.FOLDER / pdf.NAME
     if self.builder.name == "html" and pdf.FOLDER in self.builder.config.html_extra_path and path.is_file():
