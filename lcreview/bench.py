@@ -12,8 +12,6 @@ chapter and the step whose time grows fastest. Everything goes to _build/bench.j
 from __future__ import annotations
 
 import argparse
-import csv
-import io
 import json
 import os
 import re
@@ -26,7 +24,7 @@ from pathlib import Path
 
 from lcreview import paths
 from lcreview.build import STATE, copy_sources, default_jobs, is_notebook, read_json, read_notebook, toc_files
-from lcreview.replicate import replicate
+from lcreview.replicate import read_table, replicate, write_table
 
 # Runs a command and prints the peak resident memory of its process tree (the largest process, KiB) last, so one
 # build's peak is never mixed with another's.
@@ -98,25 +96,16 @@ def make_check(root: Path) -> float:
 
 def change_one_value(root: Path) -> str:
     path = root / "data" / "model_configs.csv"
-    rows = list(csv.DictReader(path.open(encoding="utf-8")))
+    fields, rows = read_table(path)
     rows[0]["retrieved"] = "re-read by make bench"
-    buf = io.StringIO()
-    w = csv.DictWriter(buf, fieldnames=list(rows[0]), lineterminator="\n")
-    w.writeheader()
-    w.writerows(rows)
-    path.write_text(buf.getvalue(), encoding="utf-8")
+    write_table(path, fields, rows)
     return "data/model_configs.csv"
-
-
-def rows(path: Path) -> int:
-    with path.open(encoding="utf-8", newline="") as fh:
-        return sum(1 for _ in csv.DictReader(fh))
 
 
 def measure(root: Path, scale: int) -> dict:
     """make check, clean, no-op and one-change builds of one copy, printed as they come."""
     tag = f"{scale}x"
-    m = {"papers": rows(root / "data" / "papers.csv"), "claims": rows(root / "data" / "claims.csv")}
+    m = {table: len(read_table(root / "data" / f"{table}.csv")[1]) for table in ("papers", "claims")}
     m["check_seconds"] = make_check(root)
     print(f"bench: [{tag}: {m['papers']} papers, {m['claims']} claims] make check: {m['check_seconds']:.1f}s")
     m["clean"] = make_book(root)

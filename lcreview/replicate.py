@@ -24,13 +24,15 @@ def new_key(key: str, k: int) -> str:
     return f"{m.group('name')}-r{k}-{m.group('year')}" if m else f"{key}-r{k}"
 
 
-def _read(path: Path) -> tuple[list[str], list[dict]]:
+def read_table(path: Path) -> tuple[list[str], list[dict]]:
+    """A CSV file's header and rows."""
     with path.open(encoding="utf-8", newline="") as f:
         reader = csv.DictReader(f)
         return list(reader.fieldnames or []), list(reader)
 
 
-def _write(path: Path, fields: list[str], rows: list[dict]) -> None:
+def write_table(path: Path, fields: list[str], rows: list[dict]) -> None:
+    """Write rows as CSV with Unix line ends, as the data files are kept."""
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=fields, lineterminator="\n")
     writer.writeheader()
@@ -81,16 +83,16 @@ def replicate(root: Path, n: int) -> int:
     if root == paths.ROOT.resolve():
         raise SystemExit("replicate: refusing to rewrite the checkout itself; give a temporary copy")
     if n < 2:
-        return len(_read(root / "data" / "papers.csv")[1])
+        return len(read_table(root / "data" / "papers.csv")[1])
     for table in PAPER_COLUMNS:
         path = root / "data" / table
         if not path.exists():
             continue
-        fields, rows = _read(path)
+        fields, rows = read_table(path)
         copies = [_copy_row(r, table, k, i) for k in range(2, n + 1) for i, r in enumerate(rows)]
-        _write(path, fields, rows + copies)
+        write_table(path, fields, rows + copies)
         if table == "papers.csv":
             arxiv = {r["key"]: r["arxiv_id"] for r in copies}
     bib = root / "references.bib"
     bib.write_text(_bib_copies(bib.read_text(encoding="utf-8"), n, arxiv), encoding="utf-8")
-    return len(_read(root / "data" / "papers.csv")[1])
+    return len(read_table(root / "data" / "papers.csv")[1])
