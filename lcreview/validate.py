@@ -6,8 +6,10 @@ by the Frictionless library; this module reads each file with its physical
 line numbers, reports Frictionless' findings in the form above, and adds the
 review's own rules: every cell is plain text on one line (no markup, no
 control characters, no spreadsheet formula), quotes hold the number as
-written, relative numbers name a baseline, units fit their quantity, papers
-have a BibTeX entry, and every claim id a chapter names exists.
+written, a K, M or B text has one reading per range and per paper, relative
+numbers name a baseline, a win rate is not filed as a score, units fit their
+quantity, duplicate_of and compared_with link claims of the same paper that
+fit, papers have a BibTeX entry, and every claim id a chapter names exists.
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ from pathlib import Path
 import bibtexparser
 
 MAX_QUOTE_WORDS = 30  # "at most ~25 words", with a little slack
+SCORES = ("score", "score gain", "score degradation")
+WIN_RATE = re.compile(r"\bwin(s|ning)?\b(?!dow)|\bwin[- ]rate", re.I)
 MARKUP = re.compile(r"<\s*[A-Za-z/!?]|javascript:|\bon[a-z]+\s*=|\{[a-z:-]+\}`|!\[|\]\(", re.I)
 # C0 and C1 controls (tab, CR and LF among them), line and paragraph separators, bidirectional overrides
 CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
@@ -426,10 +430,18 @@ def _papers(t: _Table, pkg: dict, bib: dict[str, int]) -> None:
 
 
 def _claims(t: _Table, pkg: dict, papers: dict[str, dict]) -> None:
+    """Rules of each claims row; one reading of a K/M/B text per paper and unit; duplicate_of and compared_with."""
     quantities = pkg["x-quantities"]
+    readings: dict[tuple[str, str, str], tuple[int, int]] = {}  # (paper, unit, TEXT) -> (base, first line)
     for line, row in t.rows:
         q, unit = row["quantity"], row["unit"]
         spec = quantities.get(q)
+        if q in SCORES and WIN_RATE.search(row["quote"]):
+            t.problem(
+                line,
+                "quantity",
+                "the quote reports a win rate; expected quantity 'win rate' with the opponent as baseline",
+            )
         if row["id"] and row["paper"] and not row["id"].startswith(row["paper"] + "."):
             t.problem(line, "id", f"{row['id']!r} should start with the paper key {row['paper']!r} and a dot")
         paper = papers.get(row["paper"])
@@ -468,45 +480,7 @@ def _claims(t: _Table, pkg: dict, papers: dict[str, dict]) -> None:
             t.problem(
                 line, "value_high", f"value_high is only for qualifiers range and from-to, not {row['qualifier']!r}"
             )
-        k_base = int(row["k_base"]) if row["k_base"] in ("1000", "1024") else None
-        k_high = int(row["k_base_high"]) if row["k_base_high"] in ("1000", "1024") else k_base
-        used = {"k_base": False, "k_base_high": False}
-        for vcol, tcol, kcol, k in (
-            ("value", "value_text", "k_base", k_base),
-            ("value_high", "value_high_text", "k_base_high", k_high),
-        ):
-            text = row[tcol]
-            if not text:
-                continue
-            if quote and text not in quote:
-                t.problem(
-                    line, tcol, f"{text!r} does not appear in the quote; expected the number exactly as written there"
-                )
-            try:
-                parsed, letter = parse_number(text, k)
-            except ValueError as exc:
-                t.problem(line, tcol, f"{exc}; expected the number as written, e.g. 400K, 24.89x, 10,000, 1/3")
-                continue
-            used[kcol] |= bool(letter)
-            if letter in ("k", "m") and unit == "tokens" and k is None:
-                t.problem(line, "k_base", f"{text!r} has a K/M suffix: say how it was read (1024 or 1000)")
-                continue
-            try:
-                value = float(row[vcol])
-            except ValueError:
-                continue
-            if not math.isclose(parsed, value, rel_tol=1e-9, abs_tol=1e-12):
-                t.problem(
-                    line,
-                    vcol,
-                    f"{row[vcol]} does not match {text!r} as written (reads as {parsed:g}"
-                    + (f" with {kcol} {k}" if letter and k else "")
-                    + ")",
-                )
-        if row["k_base"] and not (used["k_base"] or (used["k_base_high"] and not row["k_base_high"])):
-            t.problem(line, "k_base", "k_base is only for numbers written with a K, M or B suffix")
-        if row["k_base_high"] and not used["k_base_high"]:
-            t.problem(line, "k_base_high", "k_base_high is only for an upper value written with a K, M or B suffix")
+        _numbers(t, line, row, readings)
         if span and row["value"] and row["value_high"]:
             try:
                 lo, hi = float(row["value"]), float(row["value_high"])
@@ -516,6 +490,124 @@ def _claims(t: _Table, pkg: dict, papers: dict[str, dict]) -> None:
                     )
             except ValueError:
                 pass
+    _links(t)
+
+
+def _numbers(t: _Table, line: int, row: dict, readings: dict[tuple[str, str, str], tuple[int, int]]) -> None:
+    """value_text and value_high_text hold the number as written, read with k_base (one base for a range).
+
+    ``readings`` holds the base each K/M/B text of a paper and unit was first read with, and where.
+    """
+    quote, unit = row["quote"], row["unit"]
+    k = int(row["k_base"]) if row["k_base"] in ("1000", "1024") else None
+    used = False
+    for vcol, tcol in (("value", "value_text"), ("value_high", "value_high_text")):
+        text = row[tcol]
+        if not text:
+            continue
+        if quote and text not in quote:
+            t.problem(
+                line, tcol, f"{text!r} does not appear in the quote; expected the number exactly as written there"
+            )
+        try:
+            parsed, letter = parse_number(text, k)
+        except ValueError as exc:
+            t.problem(line, tcol, f"{exc}; expected the number as written, e.g. 400K, 24.89x, 10,000, 1/3")
+            continue
+        used |= bool(letter)
+        if letter in ("k", "m") and unit == "tokens" and k is None:
+            t.problem(line, "k_base", f"{text!r} has a K/M suffix: say how it was read (1024 or 1000)")
+            continue
+        if letter:
+            first_base, first_line = readings.setdefault((row["paper"], unit, text.strip().upper()), (k or 1000, line))
+            if first_base != (k or 1000):
+                t.problem(
+                    line,
+                    "k_base",
+                    f"{text!r} is read with base {k or 1000} here but {first_base} on line {first_line} of the same "
+                    "paper; one reading per paper",
+                )
+        try:
+            value = float(row[vcol])
+        except ValueError:
+            continue
+        if not math.isclose(parsed, value, rel_tol=1e-9, abs_tol=1e-12):
+            read = f" with k_base {k}" if letter and k else ""
+            t.problem(line, vcol, f"{row[vcol]} does not match {text!r} as written (reads as {parsed:g}{read})")
+    if row["k_base"] and not used:
+        t.problem(line, "k_base", "k_base is only for numbers written with a K, M or B suffix")
+    if row["k_base_high"] and row["k_base_high"] != row["k_base"]:
+        t.problem(
+            line,
+            "k_base_high",
+            f"a range is read with one base: k_base_high {row['k_base_high']} differs from k_base "
+            f"{row['k_base'] or '(empty)'}; read both ends with the same base",
+        )
+    elif row["k_base_high"]:
+        t.problem(line, "k_base_high", "k_base_high is deprecated (k_base reads both ends); leave it empty")
+
+
+def _links(t: _Table) -> None:
+    """duplicate_of names a claim of the same paper stating the same number; compared_with a claimed window."""
+    by_id = {row["id"]: row for _, row in t.rows}
+    for line, row in t.rows:
+        dup, other = row["duplicate_of"], by_id.get(row["duplicate_of"])
+        if dup and dup == row["id"]:
+            t.problem(line, "duplicate_of", "a claim cannot repeat itself")
+        elif other and other["paper"] != row["paper"]:
+            t.problem(
+                line,
+                "duplicate_of",
+                f"{dup!r} is a claim of another paper; duplicate_of names a claim of the same paper",
+            )
+        elif other and not _same_number(row, other):
+            t.problem(
+                line,
+                "duplicate_of",
+                f"{dup!r} reports {_stated(other)}, not {_stated(row)}; "
+                "duplicate_of links rows that state the same number",
+            )
+        elif other and other["duplicate_of"]:
+            t.problem(
+                line,
+                "duplicate_of",
+                f"{dup!r} is itself a duplicate of {other['duplicate_of']!r}; point to the claim that is kept",
+            )
+        cid, claimed = row["compared_with"], by_id.get(row["compared_with"])
+        if cid and row["quantity"] != "effective context length":
+            t.problem(
+                line,
+                "compared_with",
+                "compared_with is for quantity 'effective context length' (it names the claimed window); "
+                f"not {row['quantity']!r}",
+            )
+        elif claimed and claimed["paper"] != row["paper"]:
+            t.problem(
+                line, "compared_with", f"{cid!r} is a claim of another paper; compare with a claim of the same paper"
+            )
+        elif claimed and (claimed["quantity"] != "claimed context length" or claimed["model"] != row["model"]):
+            t.problem(line, "compared_with", f"{cid!r} is not the claimed window of model {row['model']!r}")
+        elif claimed and claimed["unit"] != row["unit"]:
+            t.problem(
+                line,
+                "compared_with",
+                f"{cid!r} is in {claimed['unit']}, not {row['unit']}; compare lengths in the same unit",
+            )
+
+
+def _same_number(a: dict, b: dict) -> bool:
+    """Whether two claims rows state the same number (unit, value and value_high; unreadable cells are not compared)."""
+    if a["unit"] != b["unit"] or bool(a["value_high"]) != bool(b["value_high"]):
+        return False
+    try:
+        return all(math.isclose(float(a[c]), float(b[c]), rel_tol=1e-9) for c in ("value", "value_high") if a[c])
+    except ValueError:
+        return True  # the schema reports the cell
+
+
+def _stated(row: dict) -> str:
+    high = f" to {row['value_high']}" if row["value_high"] else ""
+    return f"{row['value']}{high} {row['unit']}"
 
 
 def _configs(t: _Table) -> None:

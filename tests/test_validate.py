@@ -198,6 +198,98 @@ def test_binary_b_is_read_with_k_base(project):
     assert not [p for p in problems(project) if p.startswith(f"data/claims.csv:{line}:")]
 
 
+def claim_problems(root: Path, line: int) -> list[str]:
+    return [p for p in problems(root) if p.startswith(f"data/claims.csv:{line}:")]
+
+
+def test_a_range_is_read_with_one_base(project):
+    i = first_claim(project, paper="activation-beacon-2024", quantity="context extension")
+    _, data = rows(project / "data" / "claims.csv")
+    other = "1024" if data[i]["k_base"] == "1000" else "1000"
+    line = edit(project, "claims", i, k_base_high=other)
+    assert claim_problems(project, line) == [
+        f"data/claims.csv:{line}: column k_base_high: a range is read with one base: k_base_high {other} differs "
+        f"from k_base {data[i]['k_base']}; read both ends with the same base"
+    ]
+    edit(project, "claims", i, k_base_high=data[i]["k_base"])
+    assert claim_problems(project, line) == [
+        f"data/claims.csv:{line}: column k_base_high: "
+        "k_base_high is deprecated (k_base reads both ends); leave it empty"
+    ]
+
+
+def test_same_text_same_reading_within_a_paper(project):
+    first = first_claim(project, id="prolong-2024.8")
+    i = first_claim(project, id="prolong-2024.9")
+    line = edit(project, "claims", i, k_base="1000", value="20000000000")
+    assert claim_problems(project, line) == [
+        f"data/claims.csv:{line}: column k_base: '20B' is read with base 1000 here but 1024 on line {first + 2} "
+        "of the same paper; one reading per paper"
+    ]
+
+
+@pytest.mark.parametrize("quantity", ["score", "score gain", "score degradation"])
+def test_a_win_rate_is_not_a_score(project, quantity):
+    i = first_claim(project, quantity="score")
+    _, data = rows(project / "data" / "claims.csv")
+    line = edit(project, "claims", i, quantity=quantity, quote=data[i]["quote"] + " (its win rate)")
+    want = (
+        f"data/claims.csv:{line}: column quantity: the quote reports a win rate; "
+        "expected quantity 'win rate' with the opponent as baseline"
+    )
+    assert want in claim_problems(project, line)
+    edit(project, "claims", i, quote=data[i]["quote"] + " over the whole window, winning")
+    assert want in claim_problems(project, line)
+    edit(project, "claims", i, quote=data[i]["quote"] + " over the whole context window")
+    assert want not in claim_problems(project, line)
+
+
+DUPLICATE = {
+    # duplicate_of of longgen-2024.3 (7B parameters): expected message
+    "longgen-2024.3": "a claim cannot repeat itself",
+    "prolong-2024.1": "'prolong-2024.1' is a claim of another paper; duplicate_of names a claim of the same paper",
+    "longgen-2024.4": "'longgen-2024.4' reports 70000000000 parameters, not 7000000000 parameters; "
+    "duplicate_of links rows that state the same number",
+}
+
+
+@pytest.mark.parametrize("target", sorted(DUPLICATE))
+def test_duplicate_of_names_the_same_number_of_the_same_paper(project, target):
+    line = edit(project, "claims", first_claim(project, id="longgen-2024.3"), duplicate_of=target)
+    assert claim_problems(project, line) == [f"data/claims.csv:{line}: column duplicate_of: {DUPLICATE[target]}"]
+
+
+def test_duplicate_of_points_to_the_claim_that_is_kept(project):
+    line = edit(project, "claims", first_claim(project, id="relic-2024.2"), duplicate_of="relic-2024.1")
+    assert (
+        f"data/claims.csv:{line}: column duplicate_of: 'relic-2024.1' is itself a duplicate of 'relic-2024.2'; "
+        "point to the claim that is kept"
+    ) in claim_problems(project, line)
+
+
+COMPARED = {
+    # (row, compared_with, changes of the named row): expected message
+    ("needle-threading-2024.3", "longbench-2023.1", ()): "'longbench-2023.1' is a claim of another paper; "
+    "compare with a claim of the same paper",
+    ("needle-threading-2024.3", "needle-threading-2024.4", ()): "'needle-threading-2024.4' is not the claimed "
+    "window of model 'Gemini 1.5 Pro'",
+    ("needle-threading-2024.3", "needle-threading-2024.5", ()): "'needle-threading-2024.5' is not the claimed "
+    "window of model 'Gemini 1.5 Pro'",
+    ("needle-threading-2024.3", "needle-threading-2024.2", (("unit", "tokens"),)): "'needle-threading-2024.2' is in "
+    "tokens, not thousand characters; compare lengths in the same unit",
+    ("needle-threading-2024.2", "needle-threading-2024.4", ()): "compared_with is for quantity 'effective context "
+    "length' (it names the claimed window); not 'claimed context length'",
+}
+
+
+@pytest.mark.parametrize("case", sorted(COMPARED), ids=lambda case: f"{case[0]}->{case[1]}")
+def test_compared_with_names_the_claimed_window_of_the_same_model(project, case):
+    row, target, changes = case
+    edit(project, "claims", first_claim(project, id=target), **dict(changes))
+    line = edit(project, "claims", first_claim(project, id=row), compared_with=target)
+    assert f"data/claims.csv:{line}: column compared_with: {COMPARED[case]}" in claim_problems(project, line)
+
+
 def test_duplicate_key(project):
     header, data = rows(project / "data" / "papers.csv")
     data.append(dict(data[3]))
