@@ -89,7 +89,6 @@ def test_downloads_neutralise_formulas(hostile_site):
 
 
 @pytest.mark.build
-@pytest.mark.xfail(strict=True, reason="the data page links data/*.csv as they are; it should offer neutralised copies")
 def test_data_page_copies_neutralise_formulas(hostile_site):
     offered = [csv_cells(text) for rel, text in built(hostile_site, ".csv").items() if rel.endswith("/papers.csv")]
     assert offered and not [c for cells in offered for c in cells if c.startswith("=")]
