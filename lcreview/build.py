@@ -396,8 +396,11 @@ def swap_in(out_dir: Path, manifest: dict, inputs: str) -> None:
 
 
 def sphinx_inputs(root: Path, site: Path) -> str:
-    """Digest of everything the Sphinx step reads: the staging folder and the project's Sphinx extension."""
+    """Digest of everything the Sphinx step reads: the staging folder and the project's Sphinx extension
+    with every lcreview module it imports (citation styles, paper pages, explorer, tables, PDF link)."""
     h = hashlib.sha256(json.dumps(tree_manifest(site), sort_keys=True).encode())
+    ext = (root / "lcreview" / "sphinx_ext.py").read_text(encoding="utf-8")
+    h.update(json.dumps(code_deps(root, [ext]), sort_keys=True).encode())
     h.update(sha(root / "lcreview" / "sphinx_ext.py").encode())
     return h.hexdigest()
 
