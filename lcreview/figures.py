@@ -133,7 +133,13 @@ def save_svg(fig, path: Path) -> int:
     buf = io.StringIO()
     fig.savefig(buf, format="svg", facecolor="white", metadata={"Date": None})
     plt.close(fig)
-    data = buf.getvalue().encode("utf-8")
+    text = buf.getvalue()
+    # matplotlib names clip paths by a hash of their float geometry, which can differ in the last bits between
+    # runs; number them in order of appearance so an unchanged figure is written to the same bytes
+    ids = dict.fromkeys(re.findall(r'<clipPath id="(p[0-9a-f]+)"', text))
+    for n, old_id in enumerate(ids, 1):
+        text = text.replace(f'id="{old_id}"', f'id="clip{n}"').replace(f"url(#{old_id})", f"url(#clip{n})")
+    data = text.encode("utf-8")
     path.write_bytes(data)
     return len(data)
 
