@@ -3,10 +3,21 @@
 Notebooks import this package and stay thin; every number they show comes
 from the tables in ``data/`` through :mod:`lcreview.load`.
 """
-from lcreview.paths import ROOT
-from lcreview import load, select, validate
-from lcreview.load import papers, claims, model_configs, benchmarks, vocabulary
-from lcreview.figures import Page
 
-__all__ = ["ROOT", "load", "select", "validate", "papers", "claims",
-           "model_configs", "benchmarks", "vocabulary", "Page"]
+from lcreview import load, select, validate
+from lcreview.figures import Page
+from lcreview.load import benchmarks, claims, model_configs, papers, vocabulary
+from lcreview.paths import ROOT
+
+__all__ = [
+    "ROOT",
+    "load",
+    "select",
+    "validate",
+    "papers",
+    "claims",
+    "model_configs",
+    "benchmarks",
+    "vocabulary",
+    "Page",
+]

@@ -10,6 +10,7 @@ names the venue with its own year.
 :func:`register` makes the plugins known: formatting style ``lcr`` (labels and sorting ``lcr``), the
 hover-title style ``lcr-tooltip`` (label, then the entry) and the referencing style ``lcr``.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -183,17 +184,21 @@ class ReferenceStyle(GroupReferenceStyle):
     """{cite:p} "(Li et al., 2024a)", {cite:t} "Li et al. (2024a)", {cite:label} and {cite:empty}."""
 
     def __post_init__(self):
-        self.styles.extend([_Parenthetical(), _Textual(), ExtraLabelReferenceStyle(bracket=PARENS),
-                            ExtraEmptyReferenceStyle()])
+        self.styles.extend(
+            [_Parenthetical(), _Textual(), ExtraLabelReferenceStyle(bracket=PARENS), ExtraEmptyReferenceStyle()]
+        )
         super().__post_init__()
 
 
 def register() -> None:
     """Make the styles known to pybtex and sphinxcontrib-bibtex (idempotent)."""
     from sphinxcontrib.bibtex.plugin import register_plugin
-    for group, name, klass in [("pybtex.style.labels", "lcr", LabelStyle),
-                               ("pybtex.style.sorting", "lcr", SortingStyle),
-                               ("pybtex.style.formatting", "lcr", Style),
-                               ("pybtex.style.formatting", "lcr-tooltip", TooltipStyle)]:
+
+    for group, name, klass in [
+        ("pybtex.style.labels", "lcr", LabelStyle),
+        ("pybtex.style.sorting", "lcr", SortingStyle),
+        ("pybtex.style.formatting", "lcr", Style),
+        ("pybtex.style.formatting", "lcr-tooltip", TooltipStyle),
+    ]:
         pybtex.plugin.register_plugin(group, name, klass, force=True)
     register_plugin("sphinxcontrib.bibtex.style.referencing", "lcr", ReferenceStyle, force=True)

@@ -6,6 +6,7 @@ go through :func:`quantity`, which checks them against the vocabulary in
 ``data/datapackage.json`` so that a renamed quantity fails loudly instead of
 emptying a panel.
 """
+
 from __future__ import annotations
 
 import re
@@ -18,22 +19,25 @@ from lcreview import load
 HOURS = {"hours": 1.0, "days": 24.0, "weeks": 24.0 * 7}
 # How a number is bounded: -1 an upper bound, +1 a lower bound, 0 a point.
 BOUND = {"exact": 0, "about": 0, "average": 0, "up to": -1, "less than": -1, "more than": 1, "at least": 1}
-_GPU_COUNT = re.compile(r"^\s*(\d[\d,]*)\s*[x\u00d7]")        # "8xA800", "512×H800" -> 8, 512
+_GPU_COUNT = re.compile(r"^\s*(\d[\d,]*)\s*[x\u00d7]")  # "8xA800", "512×H800" -> 8, 512
 
 
 # ----------------------------------------------------------------------------- vocabulary
+
 
 def quantity(*names: str) -> list[str]:
     """The given quantity names, checked against the vocabulary (KeyError naming the unknown one)."""
     known = load.vocabulary()["quantities"]
     unknown = [n for n in names if n not in known]
     if unknown:
-        raise KeyError(f"quantity {unknown[0]!r} is not in data/datapackage.json x-quantities "
-                       f"(known: {', '.join(sorted(known))})")
+        raise KeyError(
+            f"quantity {unknown[0]!r} is not in data/datapackage.json x-quantities (known: {', '.join(sorted(known))})"
+        )
     return list(names)
 
 
 # ----------------------------------------------------------------------------- formatting
+
 
 def fmt_si(v: float, prefix: str = "") -> str:
     """Decimal SI-style label: 300 -> '300', 2e4 -> '20K', 1.2e6 -> '1.2M', 4e10 -> '40B'."""
@@ -48,7 +52,7 @@ def fmt_tokens(n: float) -> str:
     n = float(n)
     for base in (1024, 1000):
         for unit, power in (("M", 2), ("K", 1)):
-            v = n / base ** power
+            v = n / base**power
             if v >= 1 and abs(v - round(v)) < 1e-9:
                 return f"{int(round(v))}{unit}"
     return fmt_si(n)
@@ -68,6 +72,7 @@ def spread(values) -> float:
 
 # ----------------------------------------------------------------------------- counting once
 
+
 def once(rows: pd.DataFrame) -> pd.DataFrame:
     """Rows counting each reported number once.
 
@@ -85,6 +90,7 @@ def once(rows: pd.DataFrame) -> pd.DataFrame:
 
 # ----------------------------------------------------------------------------- factors
 
+
 def as_factor(value, unit) -> float:
     """A relative number as a factor: '2.5x' -> 2.5, '60%' reduction -> 1 / (1 - 0.6) = 2.5."""
     if unit == "x":
@@ -94,8 +100,15 @@ def as_factor(value, unit) -> float:
     return np.nan
 
 
-BASELINE_ORDER = ["unoptimized-framework", "optimized-kernel", "full-attention", "same-model",
-                  "prior-methods", "other-model", "shorter-input"]
+BASELINE_ORDER = [
+    "unoptimized-framework",
+    "optimized-kernel",
+    "full-attention",
+    "same-model",
+    "prior-methods",
+    "other-model",
+    "shorter-input",
+]
 
 
 def relative(claims: pd.DataFrame, quantities) -> pd.DataFrame:
@@ -105,8 +118,11 @@ def relative(claims: pd.DataFrame, quantities) -> pd.DataFrame:
     ``converted`` marks a percentage turned into a factor. Sorted by baseline
     kind (:data:`BASELINE_ORDER`), then largest factor first.
     """
-    rows = claims[claims["quantity"].isin(quantity(*quantities)) & claims["unit"].isin(["x", "%"])
-                  & claims["baseline_kind"].notna()].copy()
+    rows = claims[
+        claims["quantity"].isin(quantity(*quantities))
+        & claims["unit"].isin(["x", "%"])
+        & claims["baseline_kind"].notna()
+    ].copy()
     rows["factor"] = [as_factor(v, u) for v, u in zip(rows["value"], rows["unit"])]
     rows["factor_high"] = [as_factor(v, u) if pd.notna(v) else np.nan for v, u in zip(rows["value_high"], rows["unit"])]
     rows["converted"] = rows["unit"].eq("%")
@@ -117,6 +133,7 @@ def relative(claims: pd.DataFrame, quantities) -> pd.DataFrame:
 
 
 # ----------------------------------------------------------------------------- training compute
+
 
 def _norm(text) -> str:
     return re.sub(r"[^a-z0-9]", "", text.lower()) if isinstance(text, str) else ""
@@ -158,17 +175,33 @@ def training_runs(claims: pd.DataFrame) -> pd.DataFrame:
     def same_setting(frame: pd.DataFrame, r) -> pd.DataFrame:
         f = frame[frame["paper"].eq(r["paper"])]
         hw, model = _norm(r["hardware"]), _norm(r["model"])
-        hit = [_prefix_match(hw, _norm(h)) or (bool(model) and _norm(m) == model)
-               for h, m in zip(f["hardware"], f["model"])]
+        hit = [
+            _prefix_match(hw, _norm(h)) or (bool(model) and _norm(m) == model)
+            for h, m in zip(f["hardware"], f["model"])
+        ]
         picked = f[np.array(hit, dtype=bool)] if len(f) else f
         return picked if len(picked) else (f if len(f) == 1 and n_times.get(r["paper"], 0) == 1 else f.iloc[:0])
 
     out = []
     for _, r in times.iterrows():
-        row = {"paper": r["paper"], "short": r.get("short"), "time_id": r["id"], "model": r["model"],
-               "hardware": r["hardware"], "task": r["task"], "time": r["value"], "time_unit": r["unit"],
-               "time_text": r["value_text"], "qualifier": r["qualifier"], "hours": np.nan, "gpus": np.nan,
-               "gpus_id": None, "gpu_hours": np.nan, "cost": np.nan, "cost_id": None}
+        row = {
+            "paper": r["paper"],
+            "short": r.get("short"),
+            "time_id": r["id"],
+            "model": r["model"],
+            "hardware": r["hardware"],
+            "task": r["task"],
+            "time": r["value"],
+            "time_unit": r["unit"],
+            "time_text": r["value_text"],
+            "qualifier": r["qualifier"],
+            "hours": np.nan,
+            "gpus": np.nan,
+            "gpus_id": None,
+            "gpu_hours": np.nan,
+            "cost": np.nan,
+            "cost_id": None,
+        }
         if r["unit"] == "GPU-hours":
             row.update(gpu_hours=r["value"], assumption="reported in GPU-hours")
         else:
@@ -179,23 +212,43 @@ def training_runs(claims: pd.DataFrame) -> pd.DataFrame:
                 row["gpus_id"] = g.iloc[0]["id"]
                 row["qualifier"] = combine_bounds(r["qualifier"], g.iloc[0]["qualifier"])
             if pd.notna(n):
-                row.update(gpus=n, gpu_hours=n * row["hours"],
-                           assumption=(f"{n:,.0f} GPUs × {r['value_text']} {r['unit']}"
-                                       " (all GPUs busy for the whole time)"))
+                row.update(
+                    gpus=n,
+                    gpu_hours=n * row["hours"],
+                    assumption=(f"{n:,.0f} GPUs × {r['value_text']} {r['unit']} (all GPUs busy for the whole time)"),
+                )
             else:
                 row["assumption"] = "number of GPUs not reported"
         c = same_setting(costs, r)
         if len(c):
             row.update(cost=c.iloc[0]["value"], cost_id=c.iloc[0]["id"])
         out.append(row)
-    cols = ["paper", "short", "time_id", "gpus_id", "cost_id", "model", "hardware", "task", "time", "time_unit",
-            "time_text", "qualifier", "hours", "gpus", "gpu_hours", "cost", "assumption"]
+    cols = [
+        "paper",
+        "short",
+        "time_id",
+        "gpus_id",
+        "cost_id",
+        "model",
+        "hardware",
+        "task",
+        "time",
+        "time_unit",
+        "time_text",
+        "qualifier",
+        "hours",
+        "gpus",
+        "gpu_hours",
+        "cost",
+        "assumption",
+    ]
     frame = pd.DataFrame(out, columns=cols)
     frame["usd_per_gpu_hour"] = frame["cost"] / frame["gpu_hours"]
     return frame.sort_values("gpu_hours", ascending=False, na_position="last").reset_index(drop=True)
 
 
 # ----------------------------------------------------------------------------- growth over time
+
 
 def log2_trend(dates, values, n_boot: int = 2000, level: float = 0.95, seed: int = 0) -> dict:
     """Growth of ``values`` over ``dates``: a least-squares line of log2(value) against the date in years.
@@ -205,8 +258,9 @@ def log2_trend(dates, values, n_boot: int = 2000, level: float = 0.95, seed: int
     factor from resampling the points (``n_boot`` times, fixed ``seed``).
     Raises ValueError with fewer than three points or fewer than two dates.
     """
-    frame = pd.DataFrame({"date": pd.to_datetime(pd.Series(dates).to_numpy()),
-                          "value": pd.Series(values, dtype=float).to_numpy()}).dropna()
+    frame = pd.DataFrame(
+        {"date": pd.to_datetime(pd.Series(dates).to_numpy()), "value": pd.Series(values, dtype=float).to_numpy()}
+    ).dropna()
     frame = frame[frame["value"] > 0]
     if len(frame) < 3 or frame["date"].nunique() < 2:
         raise ValueError(f"a trend needs at least three positive values on two dates or more (got {len(frame)})")
@@ -217,9 +271,17 @@ def log2_trend(dates, values, n_boot: int = 2000, level: float = 0.95, seed: int
     picks = rng.integers(0, len(x), size=(n_boot, len(x)))
     xs, ys = x[picks], y[picks]
     spread = xs.var(axis=1)
-    ok = spread > 0                    # a resample with a single date has no slope
+    ok = spread > 0  # a resample with a single date has no slope
     xm, ym = xs.mean(axis=1, keepdims=True), ys.mean(axis=1, keepdims=True)
     boot = (((xs - xm) * (ys - ym)).mean(axis=1)[ok]) / spread[ok]
     low, high = np.quantile(boot, [(1 - level) / 2, (1 + level) / 2])
-    return {"n": len(frame), "slope": float(slope), "factor": float(2 ** slope), "low": float(2 ** low),
-            "high": float(2 ** high), "level": level, "start": frame["date"].min(), "end": frame["date"].max()}
+    return {
+        "n": len(frame),
+        "slope": float(slope),
+        "factor": float(2**slope),
+        "low": float(2**low),
+        "high": float(2**high),
+        "level": level,
+        "start": frame["date"].min(),
+        "end": frame["date"].max(),
+    }

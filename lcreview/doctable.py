@@ -12,6 +12,7 @@
 ``:links: TEXT=URL`` makes the cells of column TEXT links to the address in column URL, which is not
 shown (several pairs separated by spaces). A cell's text is never interpreted as markup.
 """
+
 from __future__ import annotations
 
 import csv
@@ -35,13 +36,17 @@ def link_or_text(text: str, url: str | None) -> nodes.Node:
     return nodes.Text(text)
 
 
-def table_node(header: Sequence[str], rows: Sequence[Sequence], classes: Sequence[str] = ("lcr-table",),
-               title: nodes.title | None = None) -> nodes.table:
+def table_node(
+    header: Sequence[str],
+    rows: Sequence[Sequence],
+    classes: Sequence[str] = ("lcr-table",),
+    title: nodes.title | None = None,
+) -> nodes.table:
     """A docutils table; a cell is a string (shown as text) or a docutils node."""
     table = nodes.table(classes=list(classes))
     if title is not None:
         table += title
-    group = nodes.tgroup(cols=len(header), support_smartquotes=False)     # cells exactly as in the data
+    group = nodes.tgroup(cols=len(header), support_smartquotes=False)  # cells exactly as in the data
     table += group
     group.extend(nodes.colspec(colwidth=1) for _ in header)
     group += nodes.thead("", _row(header))
@@ -94,10 +99,11 @@ class TableDirective(SphinxDirective):
         hidden = set(links.values())
         shown = [i for i, c in enumerate(head) if c not in hidden]
         url_at = {head.index(t): head.index(u) for t, u in links.items()}
-        rows = [[link_or_text(r[i], r[url_at[i]]) if i in url_at else r[i] for i in shown]
-                for r in (row + [""] * (len(head) - len(row)) for row in body)]
-        table = table_node([head[i] for i in shown], rows, ["lcr-table", *self.options.get("class", [])],
-                           self._title())
+        rows = [
+            [link_or_text(r[i], r[url_at[i]]) if i in url_at else r[i] for i in shown]
+            for r in (row + [""] * (len(head) - len(row)) for row in body)
+        ]
+        table = table_node([head[i] for i in shown], rows, ["lcr-table", *self.options.get("class", [])], self._title())
         self.add_name(table)
         return [table]
 

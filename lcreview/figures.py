@@ -6,13 +6,14 @@ from, and returns an object that renders in the book as a numbered figure
 with caption, citations, alt text, a download link and a collapsed table of
 the evidence behind it. Every text that comes from data is escaped.
 """
+
 from __future__ import annotations
 
 import html
 import os
 import re
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 import matplotlib
 
@@ -20,8 +21,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from lcreview import load, paths  # noqa: E402
-
+from lcreview import paths  # noqa: E402
 from lcreview.plots import MIN_PT, NEUTRAL, THEME_COLORS, WIDTH, style, theme_color  # noqa: E402,F401
 
 MAX_BYTES = 200_000
@@ -30,6 +30,7 @@ MAX_BYTES = 200_000
 def md_escape(text) -> str:
     """Escape text from data for MyST markdown: one line, shown as text, never interpreted."""
     from lcreview.text import one_line
+
     return re.sub(r"([\\`*_{}\[\]<>()#+\-.!|~^$:&])", r"\\\1", one_line(text))
 
 
@@ -44,6 +45,7 @@ def _cell(value, url: bool = False) -> str:
     url: the value goes into an href; anything but an http(s) address gives "".
     """
     from lcreview.text import one_line
+
     if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
         return ""
     text = one_line(value)
@@ -53,10 +55,14 @@ def _cell(value, url: bool = False) -> str:
 def evidence_html(rows: pd.DataFrame, summary: str) -> str:
     """A collapsed table of claims (value, unit, setting, baseline, location, quote)."""
     from lcreview.select import setting
+
     head = ["Paper", "Quantity", "As written", "Unit", "Setting", "Baseline", "Where", "Quote"]
-    out = [f'<details class="lcr-evidence"><summary>{html.escape(summary)}</summary>',
-           '<div class="lcr-table-wrap"><table class="lcr-table"><thead><tr>'
-           + "".join(f"<th>{h}</th>" for h in head) + "</tr></thead><tbody>"]
+    out = [
+        f'<details class="lcr-evidence"><summary>{html.escape(summary)}</summary>',
+        '<div class="lcr-table-wrap"><table class="lcr-table"><thead><tr>'
+        + "".join(f"<th>{h}</th>" for h in head)
+        + "</tr></thead><tbody>",
+    ]
     for _, r in rows.iterrows():
         written = _cell(r.get("value_text"))
         if isinstance(r.get("value_high_text"), str):
@@ -68,7 +74,8 @@ def evidence_html(rows: pd.DataFrame, summary: str) -> str:
             f"<td>{paper}</td>"
             f"<td>{_cell(r.get('quantity'))}</td><td>{written}</td><td>{_cell(r.get('unit'))}</td>"
             f"<td>{_cell(setting(r))}</td><td>{_cell(r.get('baseline'))}</td>"
-            f"<td>{_cell(r.get('location'))}</td><td><q>{_cell(r.get('quote'))}</q></td></tr>")
+            f"<td>{_cell(r.get('location'))}</td><td><q>{_cell(r.get('quote'))}</q></td></tr>"
+        )
     out.append("</tbody></table></div></details>")
     return "".join(out)
 
@@ -80,6 +87,7 @@ def _texts(fig, renderer):
     keeps spare tick objects that are never drawn).
     """
     from matplotlib.text import Text
+
     spare, drawn = set(), []
     for ax in fig.axes:
         for axis in (ax.xaxis, ax.yaxis):
@@ -88,8 +96,9 @@ def _texts(fig, renderer):
             if ax.get_visible() and ax.axison and axis.get_visible():
                 for tick in axis._update_ticks():
                     drawn += [lab for lab in (tick.label1, tick.label2) if lab.get_visible()]
-    texts = [t for t in fig.findobj(Text) if t not in spare and t.get_visible()
-             and (t.axes is None or t.axes.get_visible())] + drawn
+    texts = [
+        t for t in fig.findobj(Text) if t not in spare and t.get_visible() and (t.axes is None or t.axes.get_visible())
+    ] + drawn
     return [(t, t.get_window_extent(renderer)) for t in texts if t.get_text().strip()]
 
 
@@ -117,6 +126,7 @@ def legibility(fig) -> list[str]:
         boxes.append((bb.x0 + 0.5, bb.y0 + 0.5, bb.x1 - 0.5, bb.y1 - 0.5, label))
     if boxes:
         import numpy as np
+
         arr = np.array([b[:4] for b in boxes])
         x0, y0, x1, y1 = arr.T
         ox = np.minimum(x1[:, None], x1[None, :]) - np.maximum(x0[:, None], x0[None, :])
@@ -130,6 +140,7 @@ def legibility(fig) -> list[str]:
 def save_svg(fig, path: Path) -> int:
     """Save ``fig`` as SVG with text kept as text, on white, exactly as sized. Returns bytes written."""
     import io
+
     buf = io.StringIO()
     fig.savefig(buf, format="svg", facecolor="white", metadata={"Date": None})
     plt.close(fig)
@@ -153,7 +164,7 @@ class Published:
     def _repr_markdown_(self) -> str:
         return self.markdown
 
-    def __repr__(self) -> str:          # the same on every run, so an unchanged chapter executes to the same bytes
+    def __repr__(self) -> str:  # the same on every run, so an unchanged chapter executes to the same bytes
         return f"<figure or table: {self.image.name if self.image else 'table'}>"
 
     def _repr_svg_(self):
@@ -185,6 +196,7 @@ class Page:
     def _download(self, name: str, data: pd.DataFrame, label: str) -> str:
         """Write ``data`` as a CSV download; a text cell a spreadsheet would run as a formula gets a leading quote."""
         from lcreview.validate import neutralise
+
         safe = data.copy()
         for i, (_, column) in enumerate(data.items()):
             if not (pd.api.types.is_numeric_dtype(column) or pd.api.types.is_datetime64_any_dtype(column)):
@@ -192,9 +204,17 @@ class Page:
         safe.rename(columns=neutralise).to_csv(self.folder / f"{name}.csv", index=False)
         return f"{{download}}`{label} </_generated/{self.name}/{name}.csv>`"
 
-    def publish(self, fig, name: str, data: pd.DataFrame, caption: str, alt: str,
-                evidence: pd.DataFrame | None = None, papers: Iterable[str] | None = None,
-                note: str = "") -> Published:
+    def publish(
+        self,
+        fig,
+        name: str,
+        data: pd.DataFrame,
+        caption: str,
+        alt: str,
+        evidence: pd.DataFrame | None = None,
+        papers: Iterable[str] | None = None,
+        note: str = "",
+    ) -> Published:
         """Save ``fig`` and ``data``; return the figure block for the page.
 
         caption: markdown written by the notebook; citations of ``papers`` (by
@@ -216,9 +236,17 @@ class Page:
         sources = cite(keys)
         text = caption.strip() + (f" Sources: {sources}." if sources else "")
         alt_clean = " ".join(str(alt).split()).replace('"', "'")
-        md = [f"```{{figure}} /_generated/{self.name}/{name}.svg",
-              f":name: fig-{self.name}-{name}", f":alt: {alt_clean}", ":width: 100%", ":figclass: lcr-fig", "",
-              text, "```", ""]
+        md = [
+            f"```{{figure}} /_generated/{self.name}/{name}.svg",
+            f":name: fig-{self.name}-{name}",
+            f":alt: {alt_clean}",
+            ":width: 100%",
+            ":figclass: lcr-fig",
+            "",
+            text,
+            "```",
+            "",
+        ]
         links = [self._download(name, data, f"Data behind this figure (CSV, {len(data)} rows)")]
         md.append(" · ".join(links) + (f" · {note}" if note else ""))
         md.append("")
@@ -227,8 +255,14 @@ class Page:
             md.append("")
         return Published("\n".join(md), svg)
 
-    def table(self, frame: pd.DataFrame, name: str, caption: str, links: dict[str, str] | None = None,
-              papers: Iterable[str] | None = None) -> Published:
+    def table(
+        self,
+        frame: pd.DataFrame,
+        name: str,
+        caption: str,
+        links: dict[str, str] | None = None,
+        papers: Iterable[str] | None = None,
+    ) -> Published:
         """A numbered table (``tab-<page>-<name>``) built by Sphinx from its CSV: every cell stays text.
 
         links: {text column: url column}; the url column is not shown.

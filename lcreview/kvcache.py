@@ -6,16 +6,16 @@ Sizes are bytes throughout. Accelerator capacities come in bytes from ``data/acc
 "80GB" of an A100 is 80 GiB: its driver reports 81920 MiB); :data:`GB` is only for sizes papers write in
 decimal gigabytes.
 """
+
 from __future__ import annotations
 
 import numpy as np
 
-GB = 1e9        # decimal gigabyte, as papers write KV sizes ("2GB of memory footprint")
-GiB = 2 ** 30   # binary gibibyte, how accelerator memory is counted (data/accelerators.csv)
+GB = 1e9  # decimal gigabyte, as papers write KV sizes ("2GB of memory footprint")
+GiB = 2**30  # binary gibibyte, how accelerator memory is counted (data/accelerators.csv)
 
 
-def kv_cache_bytes(layers: int, kv_heads: int, head_dim: int, tokens, batch: int = 1,
-                   bytes_per_value: float = 2):
+def kv_cache_bytes(layers: int, kv_heads: int, head_dim: int, tokens, batch: int = 1, bytes_per_value: float = 2):
     """Bytes held by the KV cache; ``tokens`` may be a number or an array."""
     for name, v in (("layers", layers), ("kv_heads", kv_heads), ("head_dim", head_dim), ("batch", batch)):
         if v < 1:
@@ -31,8 +31,11 @@ def bytes_per_token(config, bytes_per_value: float = 2, full_layer_share: float 
     """
     if not 0 < full_layer_share <= 1:
         raise ValueError(f"full_layer_share must be in (0, 1], got {full_layer_share}")
-    full = float(kv_cache_bytes(int(config["layers"]), int(config["kv_heads"]), int(config["head_dim"]), 1,
-                                bytes_per_value=bytes_per_value))
+    full = float(
+        kv_cache_bytes(
+            int(config["layers"]), int(config["kv_heads"]), int(config["head_dim"]), 1, bytes_per_value=bytes_per_value
+        )
+    )
     return full * full_layer_share
 
 
@@ -41,8 +44,9 @@ def bytes_per_token_kib(per_token: float) -> float:
     return per_token / 1024
 
 
-def max_tokens(config, memory_bytes: float, batch: int = 1, bytes_per_value: float = 2,
-               full_layer_share: float = 1.0) -> float:
+def max_tokens(
+    config, memory_bytes: float, batch: int = 1, bytes_per_value: float = 2, full_layer_share: float = 1.0
+) -> float:
     """Tokens whose KV cache fills ``memory_bytes`` (weights and activations not counted)."""
     if memory_bytes <= 0:
         raise ValueError(f"memory_bytes must be positive, got {memory_bytes}")

@@ -7,11 +7,12 @@ depends on which file.
 Loading never writes; run ``make check`` (:mod:`lcreview.validate`) for
 row-level diagnostics -- loading assumes the data passed it.
 """
+
 from __future__ import annotations
 
 import json
 import os
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import pandas as pd
@@ -31,7 +32,7 @@ def _record(path: Path) -> Path:
     return path
 
 
-@lru_cache(maxsize=None)
+@cache
 def _package_cached(root: str) -> dict:
     return json.loads(Path(root, "data", "datapackage.json").read_text(encoding="utf-8"))
 

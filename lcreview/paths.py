@@ -3,6 +3,7 @@
 Notebooks run with their own folder as working directory (under the build,
 nbclient or JupyterLab alike), so every path is anchored here.
 """
+
 import os
 from pathlib import Path
 

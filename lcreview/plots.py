@@ -10,6 +10,7 @@ Colour language: :data:`THEME_COLORS` mean themes, everywhere. Any other
 encoding (phase, input kind, baseline kind, bound) uses :func:`encoding`
 (greys and marker shapes) and carries a legend on the figure.
 """
+
 from __future__ import annotations
 
 import textwrap
@@ -26,32 +27,53 @@ from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullLocato
 from lcreview.derive import fmt_si, fmt_tokens  # noqa: E402
 from lcreview.text import QUAL_MARKER, RANGED, as_written, text_or_empty  # noqa: E402
 
-WIDTH = 7.0          # inches: the content column (672 CSS px) at a 1280-px window
-MIN_PT = 8.5         # smallest text: 11.3 CSS px at 1280, >= 9 px on a phone (min-width 540 px)
-FONT_PT = 9.5        # body text of figures
-ROW_IN = 0.26        # inches per labelled row
+WIDTH = 7.0  # inches: the content column (672 CSS px) at a 1280-px window
+MIN_PT = 8.5  # smallest text: 11.3 CSS px at 1280, >= 9 px on a phone (min-width 540 px)
+FONT_PT = 9.5  # body text of figures
+ROW_IN = 0.26  # inches per labelled row
 
 # Okabe-Ito, safe for colour-blind readers; one fixed colour per theme.
 THEME_COLORS = {
-    "extension": "#0072B2", "benchmark": "#E69F00", "inference": "#009E73",
-    "training": "#D55E00", "alignment": "#CC79A7", "rag-memory": "#56B4E9",
+    "extension": "#0072B2",
+    "benchmark": "#E69F00",
+    "inference": "#009E73",
+    "training": "#D55E00",
+    "alignment": "#CC79A7",
+    "rag-memory": "#56B4E9",
     "survey": "#7F7F7F",
 }
 NEUTRAL = "#333333"
-MUTED = "#767676"     # 4.5:1 on white: the lightest grey used for text
+MUTED = "#767676"  # 4.5:1 on white: the lightest grey used for text
 # Non-theme encodings: greys and marker shapes, never a theme colour.
 _ENC_COLORS = ["#1a1a1a", "#6e6e6e", "#a8a8a8", "#1a1a1a", "#6e6e6e"]
 _ENC_MARKERS = ["o", "s", "^", "D", "v"]
 _ENC_FILLED = [True, True, True, False, False]
 
 STYLE = {
-    "figure.facecolor": "white", "axes.facecolor": "white", "savefig.facecolor": "white",
-    "figure.figsize": (WIDTH, 4.0), "figure.dpi": 96, "font.size": FONT_PT, "font.family": "DejaVu Sans",
-    "axes.labelsize": FONT_PT, "xtick.labelsize": 9, "ytick.labelsize": 9, "legend.fontsize": 9,
-    "axes.spines.top": False, "axes.spines.right": False, "axes.grid": True,
-    "grid.color": "#e6e6e6", "grid.linewidth": 0.6, "axes.axisbelow": True,
-    "axes.titlesize": 10, "axes.titleweight": "bold", "axes.titlelocation": "left",
-    "legend.frameon": False, "svg.fonttype": "none", "svg.hashsalt": "lcreview", "text.parse_math": False,
+    "figure.facecolor": "white",
+    "axes.facecolor": "white",
+    "savefig.facecolor": "white",
+    "figure.figsize": (WIDTH, 4.0),
+    "figure.dpi": 96,
+    "font.size": FONT_PT,
+    "font.family": "DejaVu Sans",
+    "axes.labelsize": FONT_PT,
+    "xtick.labelsize": 9,
+    "ytick.labelsize": 9,
+    "legend.fontsize": 9,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "grid.color": "#e6e6e6",
+    "grid.linewidth": 0.6,
+    "axes.axisbelow": True,
+    "axes.titlesize": 10,
+    "axes.titleweight": "bold",
+    "axes.titlelocation": "left",
+    "legend.frameon": False,
+    "svg.fonttype": "none",
+    "svg.hashsalt": "lcreview",
+    "text.parse_math": False,
     "axes.unicode_minus": False,
 }
 
@@ -72,6 +94,7 @@ def row_color(row) -> str:
 def short_theme_names() -> dict[str, str]:
     """Theme names for legends: the vocabulary's theme ids ('rag & memory'), short enough for one legend row."""
     from lcreview import load
+
     return {k: k.replace("-", " & ") for k in load.vocabulary()["themes"]}
 
 
@@ -88,8 +111,10 @@ def encoding(levels) -> dict:
     levels = list(dict.fromkeys(levels))
     if len(levels) > len(_ENC_COLORS):
         raise ValueError(f"{len(levels)} levels: an encoding holds at most {len(_ENC_COLORS)}")
-    return {lv: {"color": c, "marker": m, "filled": f}
-            for lv, c, m, f in zip(levels, _ENC_COLORS, _ENC_MARKERS, _ENC_FILLED)}
+    return {
+        lv: {"color": c, "marker": m, "filled": f}
+        for lv, c, m, f in zip(levels, _ENC_COLORS, _ENC_MARKERS, _ENC_FILLED)
+    }
 
 
 def new(height: float, ncols: int = 1, nrows: int = 1, **kw):
@@ -104,8 +129,9 @@ def shorten(text, width: int = 36) -> str:
 
 def wrap_label(text, width: int = 34, lines: int = 1) -> str:
     """A row label on at most ``lines`` lines of ``width`` characters ('…' only when it needs more)."""
-    return "\n".join(textwrap.wrap(text_or_empty(text) or str(text), width, max_lines=lines, placeholder="…",
-                                    break_on_hyphens=False))
+    return "\n".join(
+        textwrap.wrap(text_or_empty(text) or str(text), width, max_lines=lines, placeholder="…", break_on_hyphens=False)
+    )
 
 
 def row_height(lines: int = 1) -> float:
@@ -114,6 +140,7 @@ def row_height(lines: int = 1) -> float:
 
 
 # ----------------------------------------------------------------------------- axes
+
 
 def token_axis(axis) -> None:
     """A log axis labelled 1K, 4K, 128K, 1M ... (binary when exact)."""
@@ -125,7 +152,7 @@ def token_axis(axis) -> None:
 def thin_ticks(ax, axis: str = "x", every: int = 2) -> None:
     """Keep every ``every``-th major tick label of a log token axis (readable spacing)."""
     a = ax.xaxis if axis == "x" else ax.yaxis
-    a.set_major_locator(LogLocator(base=2 ** every, numticks=30))
+    a.set_major_locator(LogLocator(base=2**every, numticks=30))
 
 
 def si_axis(axis, prefix: str = "") -> None:
@@ -149,23 +176,44 @@ def spans_orders(values, factor: float = 30) -> bool:
 def panel_title(ax, text: str, width: int = 78) -> None:
     """A panel title starting at the figure's left edge (over the row labels), so long titles fit."""
     from matplotlib.transforms import blended_transform_factory
-    ax.set_title(" ")                     # reserves the title's height in the constrained layout
-    ax.text(0.005, 1.0, shorten(text, width), transform=blended_transform_factory(ax.figure.transFigure, ax.transAxes),
-            ha="left", va="bottom", fontsize=plt.rcParams["axes.titlesize"], fontweight="bold")
+
+    ax.set_title(" ")  # reserves the title's height in the constrained layout
+    ax.text(
+        0.005,
+        1.0,
+        shorten(text, width),
+        transform=blended_transform_factory(ax.figure.transFigure, ax.transAxes),
+        ha="left",
+        va="bottom",
+        fontsize=plt.rcParams["axes.titlesize"],
+        fontweight="bold",
+    )
 
 
 # ----------------------------------------------------------------------------- legends
 
+
 def theme_handles(themes: dict[str, str], present) -> list:
     """Legend entries for the themes that occur, in vocabulary order."""
     present = set(present)
-    return [Line2D([], [], ls="none", marker="o", ms=7, color=THEME_COLORS.get(k, NEUTRAL), label=v)
-            for k, v in themes.items() if k in present]
+    return [
+        Line2D([], [], ls="none", marker="o", ms=7, color=THEME_COLORS.get(k, NEUTRAL), label=v)
+        for k, v in themes.items()
+        if k in present
+    ]
 
 
-QUAL_WORD = {"exact": "exact", "about": "about", "average": "average", "more than": "more than / at least",
-             "at least": "more than / at least", "up to": "up to / less than", "less than": "up to / less than",
-             "range": "range (low to high)", "from-to": "from → to"}
+QUAL_WORD = {
+    "exact": "exact",
+    "about": "about",
+    "average": "average",
+    "more than": "more than / at least",
+    "at least": "more than / at least",
+    "up to": "up to / less than",
+    "less than": "up to / less than",
+    "range": "range (low to high)",
+    "from-to": "from → to",
+}
 
 
 def qualifier_handles(qualifiers, color: str = NEUTRAL) -> list:
@@ -187,11 +235,19 @@ def legend_above(fig, handles, ncol: int | None = None, **kw):
     """A one-row legend above the axes, inside the figure."""
     if not handles:
         return None
-    return fig.legend(handles=handles, loc="outside upper left", ncol=ncol or min(len(handles), 4),
-                      handletextpad=0.6, columnspacing=1.2, borderaxespad=0.2, **kw)
+    return fig.legend(
+        handles=handles,
+        loc="outside upper left",
+        ncol=ncol or min(len(handles), 4),
+        handletextpad=0.6,
+        columnspacing=1.2,
+        borderaxespad=0.2,
+        **kw,
+    )
 
 
 # ----------------------------------------------------------------------------- chart kind: labelled values
+
 
 def right_end(row) -> float:
     hi = row.get("value_high")
@@ -205,13 +261,31 @@ def draw_value(ax, y, row, color, size: float = 7.0, filled: bool = True) -> Non
         ax.plot([v, hi], [y, y], color=color, lw=4, solid_capstyle="butt", zorder=3)
         ax.plot([v, hi], [y, y], ls="none", marker="|", ms=size + 4, mew=1.6, color=color, zorder=3)
     else:
-        ax.plot([v], [y], ls="none", marker=QUAL_MARKER.get(row.get("qualifier"), "o"), ms=size,
-                color=color, mfc=color if filled else "white", mec=color if not filled else "white",
-                mew=1.2 if not filled else 0.6, zorder=4)
+        ax.plot(
+            [v],
+            [y],
+            ls="none",
+            marker=QUAL_MARKER.get(row.get("qualifier"), "o"),
+            ms=size,
+            color=color,
+            mfc=color if filled else "white",
+            mec=color if not filled else "white",
+            mew=1.2 if not filled else 0.6,
+            zorder=4,
+        )
 
 
-def value_rows(ax, rows: pd.DataFrame, label_of, color_of=lambda r: NEUTRAL, text_of=as_written,
-               log: bool | None = None, xlabel: str = "", label_width: int = 34, label_lines: int = 1) -> None:
+def value_rows(
+    ax,
+    rows: pd.DataFrame,
+    label_of,
+    color_of=lambda r: NEUTRAL,
+    text_of=as_written,
+    log: bool | None = None,
+    xlabel: str = "",
+    label_width: int = 34,
+    label_lines: int = 1,
+) -> None:
     """One labelled row per claim: marker (or range bar) and the number as written after it.
 
     Rows are drawn top to bottom in the order given. ``log`` None picks a log
@@ -220,8 +294,15 @@ def value_rows(ax, rows: pd.DataFrame, label_of, color_of=lambda r: NEUTRAL, tex
     ys = np.arange(len(rows))[::-1]
     for y, (_, r) in zip(ys, rows.iterrows()):
         draw_value(ax, y, r, color_of(r))
-        ax.annotate(text_of(r), (right_end(r), y), xytext=(6, 0), textcoords="offset points", va="center",
-                    fontsize=9, color=NEUTRAL)
+        ax.annotate(
+            text_of(r),
+            (right_end(r), y),
+            xytext=(6, 0),
+            textcoords="offset points",
+            va="center",
+            fontsize=9,
+            color=NEUTRAL,
+        )
     values = pd.concat([rows["value"], rows["value_high"]]).dropna()
     if log if log is not None else spans_orders(values):
         log_span(ax, values, pad=3.0)
@@ -241,18 +322,37 @@ def value_rows(ax, rows: pd.DataFrame, label_of, color_of=lambda r: NEUTRAL, tex
         ax.set_xlabel(xlabel)
 
 
-def facets(groups: list[tuple[str, pd.DataFrame]], label_of, color_of=lambda r: NEUTRAL, text_of=as_written,
-           xlabel_of=lambda g: "", log_of=lambda g: None, legend: list | None = None, label_width: int = 34,
-           label_lines: int = 1):
+def facets(
+    groups: list[tuple[str, pd.DataFrame]],
+    label_of,
+    color_of=lambda r: NEUTRAL,
+    text_of=as_written,
+    xlabel_of=lambda g: "",
+    log_of=lambda g: None,
+    legend: list | None = None,
+    label_width: int = 34,
+    label_lines: int = 1,
+):
     """Stacked panels, one per (title, rows) group; numbers are compared only inside a panel."""
-    lines = [max((wrap_label(label_of(r), label_width, label_lines).count("\n") + 1 for _, r in g.iterrows()),
-                 default=1) for _, g in groups]
+    lines = [
+        max((wrap_label(label_of(r), label_width, label_lines).count("\n") + 1 for _, r in g.iterrows()), default=1)
+        for _, g in groups
+    ]
     heights = [row_height(n) * len(g) + 0.75 for n, (_, g) in zip(lines, groups)]
     extra = 0.35 if legend else 0.0
     fig, axes = new(sum(heights) + extra, nrows=len(groups), gridspec_kw={"height_ratios": heights})
     for ax, (title, g) in zip(axes[:, 0], groups):
-        value_rows(ax, g, label_of, color_of, text_of, log=log_of(g), xlabel=xlabel_of(g), label_width=label_width,
-                   label_lines=label_lines)
+        value_rows(
+            ax,
+            g,
+            label_of,
+            color_of,
+            text_of,
+            log=log_of(g),
+            xlabel=xlabel_of(g),
+            label_width=label_width,
+            label_lines=label_lines,
+        )
         panel_title(ax, title)
     if legend:
         legend_above(fig, legend)
@@ -261,11 +361,13 @@ def facets(groups: list[tuple[str, pd.DataFrame]], label_of, color_of=lambda r: 
 
 # ----------------------------------------------------------------------------- chart kind: factors by baseline
 
+
 def baseline_title(kind: str) -> str:
     """'Baseline: unoptimized framework (e.g. Hugging Face transformers)' from the vocabulary."""
     import re
 
     from lcreview import load
+
     desc = load.vocabulary()["baseline-kinds"].get(kind, "")
     m = re.search(r"\(for example ([^)]*)\)", desc)
     return "Baseline: " + kind.replace("-", " ") + (f" (e.g. {m.group(1)})" if m else "")
@@ -279,8 +381,14 @@ def factor_text(r) -> str:
     return text if text.endswith("x") else text + "x"
 
 
-def baseline_panels(rows: pd.DataFrame, label_of, color_of=lambda r: NEUTRAL, xlabel: str = "factor over the "
-                    "panel's baseline (log scale)", legend: list | None = None, top: int = 12):
+def baseline_panels(
+    rows: pd.DataFrame,
+    label_of,
+    color_of=lambda r: NEUTRAL,
+    xlabel: str = "factor over the panel's baseline (log scale)",
+    legend: list | None = None,
+    top: int = 12,
+):
     """Factors from :func:`lcreview.derive.relative`, one panel per baseline kind on a shared log axis.
 
     A panel shows its ``top`` largest factors (the rest stay in the figure's CSV
@@ -292,8 +400,12 @@ def baseline_panels(rows: pd.DataFrame, label_of, color_of=lambda r: NEUTRAL, xl
         kept.append(g)
         groups.append((baseline_title(kind), g.assign(value=g["factor"], value_high=g["factor_high"])))
     heights = [ROW_IN * len(g) + 0.55 for _, g in groups]
-    fig, axes = new(sum(heights) + 0.55 + (0.35 if legend else 0), nrows=len(groups), sharex=True,
-                    gridspec_kw={"height_ratios": heights})
+    fig, axes = new(
+        sum(heights) + 0.55 + (0.35 if legend else 0),
+        nrows=len(groups),
+        sharex=True,
+        gridspec_kw={"height_ratios": heights},
+    )
     hi = np.nanmax(np.r_[rows["factor"], rows["factor_high"].fillna(0)]) if len(rows) else 10
     for ax, (title, g) in zip(axes[:, 0], groups):
         value_rows(ax, g, label_of, color_of, text_of=factor_text, log=True)

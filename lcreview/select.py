@@ -3,9 +3,10 @@
 A paper added to ``data/`` as rows alone flows through these functions into
 every figure and table whose columns it matches.
 """
+
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 import pandas as pd
 
@@ -26,8 +27,11 @@ def in_theme(frame: pd.DataFrame, themes: str | Iterable[str], secondary: bool =
     primary = frame["theme"].isin(wanted)
     if not secondary:
         return primary
-    second = frame["themes_secondary"].fillna("").map(
-        lambda s: bool(wanted & {t.strip() for t in s.split(";") if t.strip()}))
+    second = (
+        frame["themes_secondary"]
+        .fillna("")
+        .map(lambda s: bool(wanted & {t.strip() for t in s.split(";") if t.strip()}))
+    )
     return primary | second
 
 
@@ -41,8 +45,9 @@ def papers(theme=None, secondary: bool = True, included: bool | None = True) -> 
     return df.reset_index(drop=True)
 
 
-def claims(quantity=None, unit=None, theme=None, baseline_kind=None, secondary: bool = True,
-           frame: pd.DataFrame | None = None) -> pd.DataFrame:
+def claims(
+    quantity=None, unit=None, theme=None, baseline_kind=None, secondary: bool = True, frame: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Claims of included papers filtered by quantity, unit, theme and baseline kind.
 
     Each filter takes one value or several; ``None`` keeps everything.

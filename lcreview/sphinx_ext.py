@@ -10,6 +10,7 @@ It also loads the review's own pieces: citation styles (lcreview.bibstyle), numb
 (lcreview.doctable), a page per paper (lcreview.paperpages), the claims explorer
 (lcreview.explorer), and repository links where the build knows its repository.
 """
+
 import os
 from pathlib import Path
 
@@ -23,8 +24,10 @@ def _dedupe_scripts(app, pagename, templatename, context, doctree):
         return
     seen, unique = set(), []
     for script in scripts:
-        key = (str(getattr(script, "filename", script) or ""),
-               tuple(sorted((k, str(v)) for k, v in getattr(script, "attributes", {}).items())))
+        key = (
+            str(getattr(script, "filename", script) or ""),
+            tuple(sorted((k, str(v)) for k, v in getattr(script, "attributes", {}).items())),
+        )
         if key not in seen:
             seen.add(key)
             unique.append(script)
@@ -33,6 +36,7 @@ def _dedupe_scripts(app, pagename, templatename, context, doctree):
 
 def setup(app):
     from lcreview import bibstyle, doctable, explorer, paperpages
+
     bibstyle.register()
     doctable.setup(app)
     paperpages.setup(app)
@@ -40,8 +44,14 @@ def setup(app):
     app.connect("config-inited", _first_versions)
     app.connect("config-inited", _repository)
     app.connect("config-inited", _published_pdf)
-    app.add_node(pdf_link, html=(_visit_pdf_link, None), latex=(_skip, None), text=(_skip, None),
-                 man=(_skip, None), texinfo=(_skip, None))
+    app.add_node(
+        pdf_link,
+        html=(_visit_pdf_link, None),
+        latex=(_skip, None),
+        text=(_skip, None),
+        man=(_skip, None),
+        texinfo=(_skip, None),
+    )
     app.add_directive("lcr-pdf-link", PdfLinkDirective)
     app.connect("html-page-context", _source_suffix, priority=500)
     app.connect("html-page-context", _dedupe_scripts, priority=900)
@@ -52,9 +62,15 @@ def setup(app):
 def _first_versions(app, config):
     """Citation years are first-version years: ``published`` of data/papers.csv (see lcreview.bibstyle)."""
     from lcreview import bibstyle, paperpages
+
     bibstyle.FIRST_VERSION.clear()
-    bibstyle.FIRST_VERSION.update({r["key"]: r["published"] for r in paperpages.data(Path(app.srcdir), "papers")
-                                   if r.get("key") and r.get("published")})
+    bibstyle.FIRST_VERSION.update(
+        {
+            r["key"]: r["published"]
+            for r in paperpages.data(Path(app.srcdir), "papers")
+            if r.get("key") and r.get("published")
+        }
+    )
 
 
 def repository() -> dict[str, str]:
@@ -67,9 +83,15 @@ def repository() -> dict[str, str]:
     if not (server.startswith("https://") and repo.count("/") == 1):
         return {}
     branch = os.environ.get("GITHUB_BASE_REF") or os.environ.get("GITHUB_REF_NAME") or "main"
-    return {"repository_url": f"{server.rstrip('/')}/{repo}", "repository_branch": branch,
-            "repository_provider": "github", "path_to_docs": "",
-            "use_repository_button": True, "use_issues_button": True, "use_edit_page_button": True}
+    return {
+        "repository_url": f"{server.rstrip('/')}/{repo}",
+        "repository_branch": branch,
+        "repository_provider": "github",
+        "path_to_docs": "",
+        "use_repository_button": True,
+        "use_issues_button": True,
+        "use_edit_page_button": True,
+    }
 
 
 def _repository(app, config):
@@ -81,6 +103,7 @@ def _repository(app, config):
 def _source_suffix(app, pagename, templatename, context, doctree):
     """Edit links name the file in the repository: a generated page has none, a staged notebook its .md."""
     from lcreview.paperpages import FOLDER
+
     if pagename.startswith(FOLDER + "/"):
         context["page_source_suffix"] = ""
         return
@@ -99,13 +122,17 @@ def _drop_unused_mathjax(app, pagename, templatename, context, doctree):
     that adds math gets MathJax back.
     """
     from docutils import nodes
+
     if doctree is not None and (doctree.next_node(nodes.math) or doctree.next_node(nodes.math_block)):
         return
     scripts = context.get("script_files")
     if scripts:
-        scripts[:] = [s for s in scripts
-                      if "mathjax" not in str(getattr(s, "filename", "") or "").lower()
-                      and "MathJax" not in str(getattr(s, "attributes", {}).get("body", ""))]
+        scripts[:] = [
+            s
+            for s in scripts
+            if "mathjax" not in str(getattr(s, "filename", "") or "").lower()
+            and "MathJax" not in str(getattr(s, "attributes", {}).get("body", ""))
+        ]
 
 
 class pdf_link(nodes.General, nodes.Element):
@@ -123,13 +150,16 @@ def _published_pdf(app, config):
     Only while it is newer than every source of the book: a PDF of an older book is left out, with its link.
     """
     from lcreview import paperpages, pdf
+
     src = Path(app.srcdir)
     made = src / pdf.FOLDER / pdf.NAME
     if not made.is_file():
         return
     skip = (pdf.FOLDER, "_build", paperpages.FOLDER, ".jupyter_cache", ".venv", ".git")
-    newest = max((p.stat().st_mtime for p in src.rglob("*")
-                  if p.is_file() and not str(p.relative_to(src)).startswith(skip)), default=0)
+    newest = max(
+        (p.stat().st_mtime for p in src.rglob("*") if p.is_file() and not str(p.relative_to(src)).startswith(skip)),
+        default=0,
+    )
     if made.stat().st_mtime >= newest:
         config.html_extra_path = [*config.html_extra_path, pdf.FOLDER]
 
@@ -138,12 +168,14 @@ def _visit_pdf_link(self, node):
     from sphinx.util.osutil import relative_uri
 
     from lcreview import pdf
+
     path = Path(self.builder.srcdir) / pdf.FOLDER / pdf.NAME
     if self.builder.name == "html" and pdf.FOLDER in self.builder.config.html_extra_path and path.is_file():
         href = relative_uri(self.builder.get_target_uri(self.builder.current_docname), pdf.NAME)
         size = f"{path.stat().st_size / 1e6:.1f} MB"
-        self.body.append(f'<p class="lcr-pdf-link">The whole review as one PDF: '
-                         f'<a href="{href}">{pdf.NAME}</a> ({size}).</p>')
+        self.body.append(
+            f'<p class="lcr-pdf-link">The whole review as one PDF: <a href="{href}">{pdf.NAME}</a> ({size}).</p>'
+        )
     raise nodes.SkipNode
 
 

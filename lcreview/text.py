@@ -8,6 +8,7 @@ In a notebook::
 and in markdown: {glue:text}`beacon_to` renders the number as the paper
 wrote it, with its unit ("400K tokens", "24.89x").
 """
+
 from __future__ import annotations
 
 import pandas as pd
@@ -16,16 +17,23 @@ from lcreview import load
 
 _UNIT_WORDS = {"x": "", "%": "", "USD": ""}
 # How a number is bounded: the sign written before it, and the marker that draws it.
-QUAL_PREFIX = {"more than": "> ", "at least": "≥ ", "up to": "≤ ", "less than": "< ", "about": "~ ",
-               "average": "avg. "}
-QUAL_MARKER = {"exact": "o", "about": "o", "average": "D", "more than": ">", "at least": ">",
-               "up to": "<", "less than": "<"}
+QUAL_PREFIX = {"more than": "> ", "at least": "≥ ", "up to": "≤ ", "less than": "< ", "about": "~ ", "average": "avg. "}
+QUAL_MARKER = {
+    "exact": "o",
+    "about": "o",
+    "average": "D",
+    "more than": ">",
+    "at least": ">",
+    "up to": "<",
+    "less than": "<",
+}
 RANGED = ("range", "from-to")
 
 
 def one_line(value) -> str:
     """Text from data on one line: each run of white space (line breaks too) one space, control characters gone."""
     from lcreview.validate import CONTROL
+
     return " ".join(CONTROL.sub(" ", str(value)).split())
 
 
@@ -72,6 +80,7 @@ def glue_claims(**names: str) -> dict[str, str]:
     A name ending in ``_high`` takes the upper end (value_high_text) of the claim.
     """
     from myst_nb import glue
+
     table = load.claims(with_papers=False).set_index("id")
     out = _Glued()
     for name, claim_id in names.items():
@@ -85,7 +94,12 @@ def glue_claims(**names: str) -> dict[str, str]:
 def count_glue(name: str, value) -> None:
     """Glue a number the notebook computed from data (a count, a maximum)."""
     from myst_nb import glue
-    glue(name, value if isinstance(value, str) else f"{value:,}" if isinstance(value, int) else f"{value:g}", display=False)
+
+    glue(
+        name,
+        value if isinstance(value, str) else f"{value:,}" if isinstance(value, int) else f"{value:g}",
+        display=False,
+    )
 
 
 def listing(frame: pd.DataFrame, column: str = "short") -> str:

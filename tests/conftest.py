@@ -1,4 +1,5 @@
 """Shared fixtures: temporary copies of the project (whole, or with a small table of contents) and the built site."""
+
 from __future__ import annotations
 
 import hashlib
@@ -14,7 +15,7 @@ import yaml
 from lcreview.build import copy_sources, tree_manifest
 
 ROOT = Path(__file__).resolve().parent.parent
-FAST = {"test_validate.py", "test_core.py", "test_kvcache.py", "test_ci_files.py"}   # whole files in make test-fast
+FAST = {"test_validate.py", "test_core.py", "test_kvcache.py", "test_ci_files.py"}  # whole files in make test-fast
 
 
 def pytest_collection_modifyitems(items):
@@ -31,15 +32,22 @@ def copy_project(dest: Path) -> Path:
 
 def small_toc(root: Path, chapters: list[str]) -> Path:
     """Cut a copy down to a short introduction, the given pages and the bibliography (mechanism tests stay fast)."""
-    toc = {"format": "jb-book", "root": "book/intro", "chapters": [{"file": c} for c in chapters + ["book/bibliography"]]}
+    toc = {
+        "format": "jb-book",
+        "root": "book/intro",
+        "chapters": [{"file": c} for c in chapters + ["book/bibliography"]],
+    }
     (root / "_toc.yml").write_text(yaml.safe_dump(toc), encoding="utf-8")
-    (root / "book" / "intro.md").write_text("# A small copy of the review\n\nFor the build's tests.\n", encoding="utf-8")
+    (root / "book" / "intro.md").write_text(
+        "# A small copy of the review\n\nFor the build's tests.\n", encoding="utf-8"
+    )
     return root
 
 
 def build(root: Path, **kw) -> tuple[int, str]:
     """Run lcreview.build on a copy; return (exit code, everything it printed)."""
     from lcreview.build import build as run
+
     lines: list[str] = []
     code = run(root, out=lines.append, **kw)
     return code, "\n".join(lines)
@@ -49,8 +57,15 @@ def start_build(root: Path, *args: str) -> subprocess.Popen:
     """``python -m lcreview build`` on a copy, in its own process group (so a test can kill it whole)."""
     env = dict(os.environ, PYTHONUNBUFFERED="1")
     env.pop("LCREVIEW_ROOT", None)
-    return subprocess.Popen([sys.executable, "-m", "lcreview", "build", "--root", str(root), *args], cwd=root, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "lcreview", "build", "--root", str(root), *args],
+        cwd=root,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
 
 
 def site_files(root: Path) -> dict[str, list]:

@@ -1,4 +1,5 @@
 """Reading the built site: pages, figures, links (offline)."""
+
 from __future__ import annotations
 
 import re
@@ -11,7 +12,7 @@ class _Page(HTMLParser):
     def __init__(self):
         super().__init__()
         self.ids: set[str] = set()
-        self.links: list[tuple[str, str]] = []   # (attribute, value)
+        self.links: list[tuple[str, str]] = []  # (attribute, value)
         self.images: list[dict] = []
 
     def handle_starttag(self, tag, attrs):
@@ -71,6 +72,13 @@ def figures(page: Path) -> list[dict]:
         block, after = m.group(0), m.group(2)
         img = re.search(r'<img alt="([^"]*)" src="([^"]+)"', block)
         csv = re.search(r'href="([^"]+\.csv)"', after)
-        out.append({"id": m.group(1), "alt": img.group(1) if img else "", "src": img.group(2) if img else "",
-                    "csv": csv.group(1) if csv else "", "caption": re.sub("<[^>]+>", "", block)})
+        out.append(
+            {
+                "id": m.group(1),
+                "alt": img.group(1) if img else "",
+                "src": img.group(2) if img else "",
+                "csv": csv.group(1) if csv else "",
+                "caption": re.sub("<[^>]+>", "", block),
+            }
+        )
     return out

@@ -1,4 +1,5 @@
 """The site in a real browser: Debian's chromium, headless, driven by Playwright (no browser download)."""
+
 from __future__ import annotations
 
 import functools
@@ -7,13 +8,20 @@ import threading
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT
 from sitecheck import pages
 
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 ARTIFACTS = ROOT / "_build" / "test-artifacts"
 
 
@@ -36,6 +44,7 @@ def browser():
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium package (make setup-test does)")
     from playwright.sync_api import sync_playwright
+
     with sync_playwright() as pw:
         b = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         yield b
@@ -48,9 +57,10 @@ def page(browser, request):
     pg = context.new_page()
     pg.errors, pg.external = [], []
 
-    def offline(route):      # the site must work without the internet: record and refuse outside requests
+    def offline(route):  # the site must work without the internet: record and refuse outside requests
         pg.external.append(route.request.url)
         route.abort()
+
     context.route(lambda url: not url.startswith("http://127.0.0.1"), offline)
     pg.on("pageerror", lambda exc: pg.errors.append(f"pageerror: {exc}"))
     pg.on("console", lambda msg: msg.type == "error" and pg.errors.append(f"console: {msg.text}"))
@@ -112,7 +122,9 @@ def test_figure_is_readable_in_dark_mode(server, page):
     assert img.evaluate("e => getComputedStyle(e).filter") == "none", "figure is dimmed in dark mode"
     # figures are drawn on an opaque white background: its margin stays white in the dark theme
     from io import BytesIO
+
     import matplotlib.image as mpimg
+
     pixels = mpimg.imread(BytesIO(img.screenshot()), format="png")
     assert pixels[2, 2][:3].min() > 0.95 and pixels[20, 20][:3].min() > 0.95
     page.evaluate("document.documentElement.dataset.theme = 'light'")

@@ -1,4 +1,5 @@
 """The strict build: bad citations, failing cells and warnings stop it, naming the culprit; what a chapter imports."""
+
 from __future__ import annotations
 
 import csv
@@ -10,7 +11,6 @@ from pathlib import Path
 
 import nbformat
 import pytest
-
 from conftest import build, small_toc
 
 
@@ -40,8 +40,12 @@ def test_broken_citation_fails_with_key(project):
 
 
 def test_raising_cell_fails_with_exception(project):
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Boom"),
-                                         nbformat.v4.new_code_cell("raise ZeroDivisionError('boom-marker-17')")])
+    nb = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_markdown_cell("# Boom"),
+            nbformat.v4.new_code_cell("raise ZeroDivisionError('boom-marker-17')"),
+        ]
+    )
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nbformat.write(nb, project / "notebooks" / "boom.ipynb")
     small_toc(project, ["notebooks/boom"])
@@ -78,13 +82,20 @@ def test_plain_jupyter_book_build_works(project):
     env = dict(os.environ, LCREVIEW_ROOT=str(project), PYTHONPATH=str(project))
     env.pop("LCREVIEW_SITE_SRC", None)
     jb = Path(sys.executable).parent / "jupyter-book"
-    proc = subprocess.run([str(jb), "build", str(project), "-W", "-n", "--keep-going"],
-                          capture_output=True, text=True, env=env, cwd=project)
+    proc = subprocess.run(
+        [str(jb), "build", str(project), "-W", "-n", "--keep-going"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=project,
+    )
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     html = project / "_build" / "html"
     assert (html / "notebooks" / "extension.html").exists()
-    assert list((html / "_images").glob("*.png")) or list((html / "_images").glob("*.svg")), "no figure reached the site"
-    assert "Data dictionary" in (html / "book" / "data.html").read_text()    # a MyST Markdown notebook, executed
+    assert list((html / "_images").glob("*.png")) or list((html / "_images").glob("*.svg")), (
+        "no figure reached the site"
+    )
+    assert "Data dictionary" in (html / "book" / "data.html").read_text()  # a MyST Markdown notebook, executed
 
 
 def fake_package(root, modules):
@@ -97,24 +108,37 @@ def fake_package(root, modules):
 
 def deps(root, *cells):
     from lcreview.build import code_deps
+
     return {k for k, v in code_deps(root, list(cells)).items() if v}
 
 
 @pytest.mark.fast
 def test_code_deps_follow_imports_inside_the_package(tmp_path):
-    root = fake_package(tmp_path, {"__init__": "from lcreview import base\n", "base": "", "kv": "import math\n",
-                                   "chart": "def draw():\n    from .kv import size\n", "lone": ""})
+    root = fake_package(
+        tmp_path,
+        {
+            "__init__": "from lcreview import base\n",
+            "base": "",
+            "kv": "import math\n",
+            "chart": "def draw():\n    from .kv import size\n",
+            "lone": "",
+        },
+    )
     everything = {f"lcreview/{n}.py" for n in ("__init__", "base", "kv", "chart", "lone")}
     init = {"lcreview/__init__.py", "lcreview/base.py"}
     assert deps(root, "import math") == set()
     assert deps(root, "import lcreview as lcr") == init
-    assert deps(root, "%matplotlib inline\nfrom lcreview.chart import draw") == init | {"lcreview/chart.py", "lcreview/kv.py"}
+    assert deps(root, "%matplotlib inline\nfrom lcreview.chart import draw") == init | {
+        "lcreview/chart.py",
+        "lcreview/kv.py",
+    }
     assert deps(root, "x = 1", "from lcreview import lone, nothing") == init | {"lcreview/lone.py"}
-    assert deps(root, "this is not python (") == everything          # unsure: the whole package
+    assert deps(root, "this is not python (") == everything  # unsure: the whole package
 
 
 @pytest.mark.fast
 def test_code_deps_record_a_module_that_may_appear(tmp_path):
     from lcreview.build import code_deps
+
     root = fake_package(tmp_path, {"__init__": "name = 1\n"})
     assert code_deps(root, ["from lcreview import name"])["lcreview/name.py"] is None

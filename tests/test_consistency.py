@@ -1,4 +1,5 @@
 """A number derived in two chapters is the same in both: every glued name shown by several chapters agrees."""
+
 from __future__ import annotations
 
 import json

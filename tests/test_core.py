@@ -1,4 +1,5 @@
 """The shared core on small frames made here: derived numbers, house style, legibility checks."""
+
 from __future__ import annotations
 
 import math
@@ -11,9 +12,21 @@ from lcreview import derive, figures, plots
 
 
 def claim(**kw) -> dict:
-    base = {"id": "p-2024.1", "paper": "p-2024", "short": "P", "quantity": "count", "value": 1.0,
-            "value_text": "1", "value_high": np.nan, "value_high_text": None, "unit": "x", "qualifier": "exact",
-            "model": None, "hardware": None, "task": None}
+    base = {
+        "id": "p-2024.1",
+        "paper": "p-2024",
+        "short": "P",
+        "quantity": "count",
+        "value": 1.0,
+        "value_text": "1",
+        "value_high": np.nan,
+        "value_high_text": None,
+        "unit": "x",
+        "qualifier": "exact",
+        "model": None,
+        "hardware": None,
+        "task": None,
+    }
     return {**base, **kw}
 
 
@@ -65,25 +78,49 @@ def test_combine_bounds():
 
 
 def test_training_runs_pairs_gpus_time_and_cost():
-    rows = pd.DataFrame([
-        claim(id="a.1", paper="a", quantity="GPUs", value=512, value_text="512", unit="GPUs", hardware="512xH800"),
-        claim(id="a.2", paper="a", quantity="training time", value=3, value_text="three", unit="weeks",
-              hardware="512xH800"),
-        claim(id="a.3", paper="a", quantity="cost", value=534700, value_text="$534,700", unit="USD",
-              hardware="512xH800"),
-        claim(id="b.1", paper="b", quantity="training time", value=9, value_text="9", unit="hours",
-              qualifier="less than", hardware="8xA800"),
-        claim(id="c.1", paper="c", quantity="training time", value=2200, value_text="2.2K", unit="GPU-hours"),
-        claim(id="d.1", paper="d", quantity="training time", value=5, value_text="5", unit="days"),
-    ])
+    rows = pd.DataFrame(
+        [
+            claim(id="a.1", paper="a", quantity="GPUs", value=512, value_text="512", unit="GPUs", hardware="512xH800"),
+            claim(
+                id="a.2",
+                paper="a",
+                quantity="training time",
+                value=3,
+                value_text="three",
+                unit="weeks",
+                hardware="512xH800",
+            ),
+            claim(
+                id="a.3",
+                paper="a",
+                quantity="cost",
+                value=534700,
+                value_text="$534,700",
+                unit="USD",
+                hardware="512xH800",
+            ),
+            claim(
+                id="b.1",
+                paper="b",
+                quantity="training time",
+                value=9,
+                value_text="9",
+                unit="hours",
+                qualifier="less than",
+                hardware="8xA800",
+            ),
+            claim(id="c.1", paper="c", quantity="training time", value=2200, value_text="2.2K", unit="GPU-hours"),
+            claim(id="d.1", paper="d", quantity="training time", value=5, value_text="5", unit="days"),
+        ]
+    )
     runs = derive.training_runs(rows).set_index("time_id")
     assert runs.loc["a.2", "gpu_hours"] == 512 * 3 * 7 * 24
     assert runs.loc["a.2", "gpus_id"] == "a.1" and runs.loc["a.2", "cost_id"] == "a.3"
     assert runs.loc["a.2", "usd_per_gpu_hour"] == pytest.approx(534700 / (512 * 504))
-    assert runs.loc["b.1", "gpu_hours"] == 72 and runs.loc["b.1", "qualifier"] == "less than"   # count from '8xA800'
+    assert runs.loc["b.1", "gpu_hours"] == 72 and runs.loc["b.1", "qualifier"] == "less than"  # count from '8xA800'
     assert runs.loc["c.1", "gpu_hours"] == 2200 and runs.loc["c.1", "assumption"] == "reported in GPU-hours"
     assert math.isnan(runs.loc["d.1", "gpu_hours"]) and runs.loc["d.1", "assumption"] == "number of GPUs not reported"
-    assert list(runs.index[:2]) == ["a.2", "c.1"]          # largest compute first
+    assert list(runs.index[:2]) == ["a.2", "c.1"]  # largest compute first
 
 
 def test_encoding_never_uses_theme_colours():
@@ -116,7 +153,7 @@ def test_legibility_ignores_spare_ticks_and_sees_drawn_ones():
     ax = axes[0, 0]
     ax.set_xlim(0, 100)
     fig.canvas.draw()
-    ax.set_xlim(0, 1)          # the 0..100 tick objects remain as spares, not drawn
+    ax.set_xlim(0, 1)  # the 0..100 tick objects remain as spares, not drawn
     assert figures.legibility(fig) == []
     ax.set_xticks([0.5, 0.5001], ["same place", "same place too"])
     assert any("overlap" in p for p in figures.legibility(fig))
@@ -127,8 +164,9 @@ def test_log2_trend_recovers_a_doubling_per_year_and_brackets_noise():
     exact = derive.log2_trend(dates, [4096, 8192, 16384, 32768])
     assert exact["factor"] == pytest.approx(2.0, rel=1e-3)
     assert exact["low"] == pytest.approx(2.0, rel=1e-2) and exact["high"] == pytest.approx(2.0, rel=1e-2)  # leap days
-    noisy = derive.log2_trend(dates.repeat(3), [3000, 4096, 6000, 6000, 8192, 12000, 12000, 16384, 24000,
-                                                24000, 32768, 48000])
+    noisy = derive.log2_trend(
+        dates.repeat(3), [3000, 4096, 6000, 6000, 8192, 12000, 12000, 16384, 24000, 24000, 32768, 48000]
+    )
     assert noisy["low"] < noisy["factor"] < noisy["high"] and noisy["n"] == 12
     with pytest.raises(ValueError, match="at least three"):
         derive.log2_trend(dates[:2], [1, 2])
@@ -155,6 +193,6 @@ def test_setting_label_and_row_color():
 
 def test_by_id_keeps_order_and_counts_once():
     from lcreview import select
+
     rows = pd.DataFrame([claim(id="a.1"), claim(id="a.2"), claim(id="a.3")])
     assert list(select.by_id(rows, ["a.3", "a.1", "a.3"])["id"]) == ["a.3", "a.1"]
-

@@ -3,6 +3,7 @@
 The listing is the corpus file shipped beside the project (../shared/seed/...);
 set LCREVIEW_LISTING to point elsewhere.
 """
+
 from __future__ import annotations
 
 import csv
@@ -11,7 +12,6 @@ import re
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT
 
 LISTING = Path(os.environ.get("LCREVIEW_LISTING", ROOT.parent / "shared" / "seed" / "000_d698e663c0964d8a.txt"))
@@ -37,7 +37,7 @@ def corpus():
 def test_every_paper_is_in_the_listing_and_back(corpus):
     with open(ROOT / "data" / "papers.csv", encoding="utf-8") as fh:
         titles = {r["title"] for r in csv.DictReader(fh)}
-    assert titles == set(corpus), (titles ^ set(corpus))
+    assert titles == set(corpus), titles ^ set(corpus)
 
 
 def test_abstract_and_title_quotes_are_verbatim(corpus):
@@ -63,8 +63,8 @@ def test_summaries_are_our_own_words(corpus):
         words = re.findall(r"\w+", p["summary"].lower())
         abstract = " ".join(re.findall(r"\w+", corpus[p["title"]].lower()))
         for i in range(len(words) - 5):
-            if " ".join(words[i:i + 6]) in abstract:
-                copied.append(f"{p['key']}: '{' '.join(words[i:i + 6])}'")
+            if " ".join(words[i : i + 6]) in abstract:
+                copied.append(f"{p['key']}: '{' '.join(words[i : i + 6])}'")
                 break
     assert not copied, "\n".join(copied)
 

@@ -1,4 +1,5 @@
 """Figure publishing on tiny frames: files, caption, alt text, escaping, size."""
+
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
@@ -31,8 +32,8 @@ def test_publish_writes_svg_with_text_csv_and_figure_block(page, tmp_path):
     md = out._repr_markdown_()
     svg = (tmp_path / "_generated" / "unit" / "toy.svg").read_text()
     assert len(svg.encode()) < figures.MAX_BYTES
-    assert ">a label that must stay text<" in svg                 # svg.fonttype none: real text, not paths
-    assert 'width="504pt"' in svg                                 # 7 in: drawn for the 672-px column
+    assert ">a label that must stay text<" in svg  # svg.fonttype none: real text, not paths
+    assert 'width="504pt"' in svg  # 7 in: drawn for the 672-px column
     assert pd.read_csv(tmp_path / "_generated" / "unit" / "toy.csv").equals(tiny())
     assert "```{figure} /_generated/unit/toy.svg" in md and ":name: fig-unit-toy" in md
     assert ":figclass: lcr-fig" in md
@@ -54,8 +55,15 @@ def test_names_are_unique_per_page(page):
 
 
 def test_data_is_escaped_in_tables_and_evidence():
-    hostile = pd.DataFrame({"short": ["<img src=x onerror=alert(1)>"], "url": ["https://arxiv.org/abs/1"],
-                            "quantity": ["score"], "value_text": ["<b>9</b>"], "quote": ["<script>x</script>"]})
+    hostile = pd.DataFrame(
+        {
+            "short": ["<img src=x onerror=alert(1)>"],
+            "url": ["https://arxiv.org/abs/1"],
+            "quantity": ["score"],
+            "value_text": ["<b>9</b>"],
+            "quote": ["<script>x</script>"],
+        }
+    )
     html = figures.evidence_html(hostile, "Evidence")
     for text in (html,):
         assert "<script>" not in text and "<img" not in text and "<b>" not in text
@@ -69,14 +77,15 @@ def test_publish_refuses_an_illegible_figure(page, tmp_path):
     with pytest.raises(ValueError, match="'tiny' is 5.0 pt"):
         page.publish(fig, "small", tiny(), caption="x", alt="a figure with tiny text")
     assert not (tmp_path / "_generated" / "unit" / "small.svg").exists()
-    fig, _ = plt.subplots(figsize=(12, 3))                 # not drawn for the column
+    fig, _ = plt.subplots(figsize=(12, 3))  # not drawn for the column
     with pytest.raises(ValueError, match="12.00 in wide"):
         page.publish(fig, "wide", tiny(), caption="x", alt="a wide figure")
 
 
 def test_opaque_white_background(page, tmp_path):
     import re
+
     page.publish(house(), "bg", tiny(), caption="x", alt="a line")
     svg = (tmp_path / "_generated" / "unit" / "bg.svg").read_text()
     first_patch = re.search(r'<g id="patch_1">\s*<path d="[^"]*" style="([^"]*)"', svg)
-    assert first_patch and "fill: #ffffff" in first_patch.group(1)      # no transparency in dark mode
+    assert first_patch and "fill: #ffffff" in first_patch.group(1)  # no transparency in dark mode

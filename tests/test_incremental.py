@@ -5,6 +5,7 @@ several points (on copies) end equal to the clean build; two builds at once; a d
 failing page leaves the site as it was; a chapter edit, a package module edit, a changed value, a file only
 one chapter reads, and a new paper added as rows alone re-execute exactly the chapters they concern.
 """
+
 from __future__ import annotations
 
 import csv
@@ -23,8 +24,8 @@ from pathlib import Path
 import nbformat
 import pandas as pd
 import pytest
-
 from conftest import build, copy_project, site_files, small_toc, start_build
+
 from lcreview.build import toc_files
 
 pytestmark = pytest.mark.build
@@ -93,7 +94,9 @@ def kill_when(proc, marker: str, delay: float) -> str:
     return "".join(seen)
 
 
-@pytest.mark.parametrize("marker, delay", [("execute:", 2.0), ("sphinx:", 3.0)], ids=["during-execution", "during-sphinx"])
+@pytest.mark.parametrize(
+    "marker, delay", [("execute:", 2.0), ("sphinx:", 3.0)], ids=["during-execution", "during-sphinx"]
+)
 def test_killed_build_then_rerun_equals_clean_build(root, tmp_path, marker, delay):
     copy = tmp_path / "project"
     shutil.copytree(root, copy, symlinks=True)
@@ -102,7 +105,7 @@ def test_killed_build_then_rerun_equals_clean_build(root, tmp_path, marker, dela
     code, log = build(copy)
     assert code == 0, log
     if marker == "execute:":
-        assert source(root, "notebooks/inference") in executed(log), log      # its state was dropped before it ran
+        assert source(root, "notebooks/inference") in executed(log), log  # its state was dropped before it ran
     assert site_files(copy) == CLEAN["site"]
     code, log = build(copy)
     assert "up to date" in log, log
@@ -193,10 +196,10 @@ def test_changed_value_shows_in_figure_data(root):
         if "id" in frame:
             hits = frame[frame["id"] == row["id"]]
             values |= {v for c in ("value", "factor") if c in hits for v in hits[c]}
-    assert values == {31.57}, values          # the figure data holds the new value, not the old one
+    assert values == {31.57}, values  # the figure data holds the new value, not the old one
     html = (root / "_build" / "html" / "notebooks" / "inference.html").read_text()
-    assert "31.57x" in html                    # figure, evidence table and glued prose were rebuilt
-    assert ">24.89x<" not in html              # the old value is gone from the evidence table
+    assert "31.57x" in html  # figure, evidence table and glued prose were rebuilt
+    assert ">24.89x<" not in html  # the old value is gone from the evidence table
 
 
 def test_file_change_reexecutes_only_its_readers(root):
@@ -214,17 +217,40 @@ def test_file_change_reexecutes_only_its_readers(root):
 
 
 FIXTURE_PAPER = {
-    "key": "fixture-paper-2026", "arxiv_id": "2611.99999", "title": "A Fixture Paper & *Not Emphasis*",
-    "short": "FixturePaper", "date": "Nov 1", "published": "2026-11-01", "theme": "inference",
-    "themes_secondary": "extension", "included": "true", "exclusion_reason": "", "n_authors": "1",
-    "votes": "", "venue": "", "code_url": "", "summary": "A paper that exists only in the tests.",
+    "key": "fixture-paper-2026",
+    "arxiv_id": "2611.99999",
+    "title": "A Fixture Paper & *Not Emphasis*",
+    "short": "FixturePaper",
+    "date": "Nov 1",
+    "published": "2026-11-01",
+    "theme": "inference",
+    "themes_secondary": "extension",
+    "included": "true",
+    "exclusion_reason": "",
+    "n_authors": "1",
+    "votes": "",
+    "venue": "",
+    "code_url": "",
+    "summary": "A paper that exists only in the tests.",
 }
 
 
 def claim(n, **kw):
-    base = {"id": f"fixture-paper-2026.{n}", "paper": "fixture-paper-2026", "value_high": "", "value_high_text": "",
-            "k_base": "", "qualifier": "up to", "model": "Toy-1B", "hardware": "", "task": "", "baseline": "",
-            "baseline_kind": "", "location": "abstract", "note": ""}
+    base = {
+        "id": f"fixture-paper-2026.{n}",
+        "paper": "fixture-paper-2026",
+        "value_high": "",
+        "value_high_text": "",
+        "k_base": "",
+        "qualifier": "up to",
+        "model": "Toy-1B",
+        "hardware": "",
+        "task": "",
+        "baseline": "",
+        "baseline_kind": "",
+        "location": "abstract",
+        "note": "",
+    }
     base.update(kw)
     return base
 
@@ -234,14 +260,26 @@ def test_new_paper_as_rows_alone_appears_everywhere(root):
     write(root / "data" / "papers.csv", header, rows + [FIXTURE_PAPER])
     n_papers = len(rows) + 1
     header, rows = read(root / "data" / "claims.csv")
-    rows += [claim(1, quantity="throughput gain", value="77.7", value_text="77.7x", unit="x",
-                   baseline="FlashAttention", baseline_kind="optimized-kernel", hardware="1xA100",
-                   quote="up to 77.7x higher throughput than FlashAttention")]
+    rows += [
+        claim(
+            1,
+            quantity="throughput gain",
+            value="77.7",
+            value_text="77.7x",
+            unit="x",
+            baseline="FlashAttention",
+            baseline_kind="optimized-kernel",
+            hardware="1xA100",
+            quote="up to 77.7x higher throughput than FlashAttention",
+        )
+    ]
     write(root / "data" / "claims.csv", header, [{k: r.get(k, "") for k in header} for r in rows])
     bib = root / "references.bib"
-    bib.write_text(bib.read_text() + "\n@article{fixture-paper-2026,\n  title = {A Fixture Paper},\n"
-                   "  author = {Tester, Ada},\n  year = {2026},\n  journal = {arXiv preprint arXiv:2611.99999},\n"
-                   "  url = {https://arxiv.org/abs/2611.99999}\n}\n")
+    bib.write_text(
+        bib.read_text() + "\n@article{fixture-paper-2026,\n  title = {A Fixture Paper},\n"
+        "  author = {Tester, Ada},\n  year = {2026},\n  journal = {arXiv preprint arXiv:2611.99999},\n"
+        "  url = {https://arxiv.org/abs/2611.99999}\n}\n"
+    )
     code, log = build(root)
     assert code == 0, log
     assert executed(log) == {source(root, "notebooks/inference"), source(root, "book/data")}
@@ -263,13 +301,23 @@ def test_unwritable_build_folder_gives_one_line(root):
         os.chmod(scratch, 0o755)
         chmod_folders(copy / "_build", 0o555)
         as_other = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] if os.geteuid() == 0 else []
-        home = Path(scratch) / "home"                   # that user's own settings (matplotlib's) stay writable
+        home = Path(scratch) / "home"  # that user's own settings (matplotlib's) stay writable
         home.mkdir()
         home.chmod(0o777)
-        env = {k: v for k, v in os.environ.items() if k != "LCREVIEW_ROOT"} | {"HOME": str(home), "MPLCONFIGDIR": str(home)}
-        proc = subprocess.run([*as_other, sys.executable, "-m", "lcreview", "build", "--root", str(copy)],
-                              capture_output=True, text=True, cwd=scratch, env=env)
+        env = {k: v for k, v in os.environ.items() if k != "LCREVIEW_ROOT"} | {
+            "HOME": str(home),
+            "MPLCONFIGDIR": str(home),
+        }
+        proc = subprocess.run(
+            [*as_other, sys.executable, "-m", "lcreview", "build", "--root", str(copy)],
+            capture_output=True,
+            text=True,
+            cwd=scratch,
+            env=env,
+        )
         chmod_folders(copy / "_build", 0o755)
     lines = (proc.stdout + proc.stderr).strip().splitlines()
     assert proc.returncode == 1, lines
-    assert len(lines) == 1 and lines[0].startswith("book: not built: cannot write ") and "Traceback" not in lines[0], lines
+    assert len(lines) == 1 and lines[0].startswith("book: not built: cannot write ") and "Traceback" not in lines[0], (
+        lines
+    )

@@ -1,4 +1,5 @@
 """The KV-cache memory model against values computed by hand."""
+
 from __future__ import annotations
 
 import pytest
@@ -55,12 +56,12 @@ def test_hybrid_keeps_a_full_cache_in_a_share_of_layers():
 def test_accelerator_capacity_is_binary():
     acc = load.accelerators().set_index("accelerator")
     # the driver reports 81920 MiB for an A100 80GB: 80 x 2^30 bytes, not 80 x 10^9
-    assert acc.loc["A100 80GB", "memory_bytes"] == 81920 * 2 ** 20 == 80 * kvcache.GiB
+    assert acc.loc["A100 80GB", "memory_bytes"] == 81920 * 2**20 == 80 * kvcache.GiB
     # Llama-3-8B at 16 bits: 131,072 bytes per token -> 655,360 tokens fill 80 GiB (KV cache alone)
     assert kvcache.max_tokens(config("Llama-3-8B"), acc.loc["A100 80GB", "memory_bytes"]) == 655_360
     for _, row in acc.iterrows():
         if isinstance(row["driver_total"], str):
-            reported = int(row["driver_total"].removesuffix("MiB")) * 2 ** 20
+            reported = int(row["driver_total"].removesuffix("MiB")) * 2**20
             assert abs(reported - row["memory_bytes"]) / row["memory_bytes"] < 0.01
 
 

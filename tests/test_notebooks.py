@@ -1,4 +1,5 @@
 """Every notebook of the table of contents (.ipynb or MyST .md) executes under nbclient, from any working directory."""
+
 from __future__ import annotations
 
 import os
@@ -29,18 +30,19 @@ def test_notebooks_are_stored_without_outputs():
 
 @pytest.mark.parametrize("rel", NOTEBOOKS)
 def test_notebook_executes(rel, tmp_path, monkeypatch):
-    monkeypatch.setenv("LCREVIEW_SITE_SRC", str(tmp_path))      # generated files go to a scratch folder
+    monkeypatch.setenv("LCREVIEW_SITE_SRC", str(tmp_path))  # generated files go to a scratch folder
     monkeypatch.setenv("PYTHONPATH", str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
     monkeypatch.setenv("MPLBACKEND", "Agg")
     nb = read_notebook(ROOT / rel)
     # run from an unrelated folder: paths must resolve from the repository root
-    NotebookClient(nb, timeout=600, kernel_name="python3", allow_errors=False,
-                   resources={"metadata": {"path": str(tmp_path)}}).execute(stderr=subprocess.DEVNULL)
+    NotebookClient(
+        nb, timeout=600, kernel_name="python3", allow_errors=False, resources={"metadata": {"path": str(tmp_path)}}
+    ).execute(stderr=subprocess.DEVNULL)
     code = [c for c in nb.cells if c.cell_type == "code"]
     assert code and all(c.execution_count for c in code), f"{rel}: not every code cell ran"
     page = (ROOT / rel).stem
     figures = sorted((tmp_path / "_generated" / page).glob("*.svg"))
-    if rel.startswith("notebooks/") or page == "method":     # pages that must draw figures
+    if rel.startswith("notebooks/") or page == "method":  # pages that must draw figures
         assert len(figures) >= 1, f"{rel} drew no figure"
     for svg in figures:
         assert svg.with_suffix(".csv").exists(), f"{svg.name} has no data CSV"

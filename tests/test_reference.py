@@ -4,6 +4,7 @@ Label rules are checked on references.bib directly; everything else on one small
 inference chapter, the citation page, a table page, the bibliography, the explorer and the paper pages)
 built once, with a paper added to it as rows alone.
 """
+
 from __future__ import annotations
 
 import csv
@@ -24,22 +25,57 @@ from lcreview import bibstyle
 from lcreview.paperpages import FOLDER, included
 
 KEY = "fixture-reference-2024"
-FIXTURE = {"key": KEY, "arxiv_id": "2405.99999",
-           "title": "A Fixture Paper *Added* as Rows & <2 [x] `code` 'quoted' -- $1",
-           "short": "FixtureRef", "date": "", "published": "2024-05-20", "theme": "inference",
-           "themes_secondary": "benchmark", "included": "true", "exclusion_reason": "", "n_authors": "3",
-           "votes": "", "venue": "", "code_url": "https://example.org/fixture",
-           "summary": "A fixture paper; 5 < 6 & *not bold* `not code`."}
+FIXTURE = {
+    "key": KEY,
+    "arxiv_id": "2405.99999",
+    "title": "A Fixture Paper *Added* as Rows & <2 [x] `code` 'quoted' -- $1",
+    "short": "FixtureRef",
+    "date": "",
+    "published": "2024-05-20",
+    "theme": "inference",
+    "themes_secondary": "benchmark",
+    "included": "true",
+    "exclusion_reason": "",
+    "n_authors": "3",
+    "votes": "",
+    "venue": "",
+    "code_url": "https://example.org/fixture",
+    "summary": "A fixture paper; 5 < 6 & *not bold* `not code`.",
+}
 QUOTE = "FixtureRef reaches up to 12.5x the throughput of its baseline 'as written' -- *star* _under_"
-CLAIM = {"id": f"{KEY}.1", "paper": KEY, "quantity": "throughput gain", "value": "12.5", "value_text": "12.5x",
-         "unit": "x", "qualifier": "up to", "model": "Toy-1B", "hardware": "1xA100", "baseline": "FlashAttention",
-         "baseline_kind": "optimized-kernel", "location": "abstract", "quote": QUOTE}
-GPUS = {"id": f"{KEY}.2", "paper": KEY, "quantity": "GPUs", "value": "64", "value_text": "64", "unit": "GPUs",
-        "qualifier": "exact", "task": "training", "location": "Section 4", "quote": "FixtureRef trains on 64 GPUs"}
-BIB = ("\n@article{" + KEY + ",\n  title = {{A Fixture Paper Added as Rows}},\n"
-       "  author = {Li, Ada and Tester, Bo and Case, Cy},\n  journal = {arXiv preprint arXiv:2405.99999},\n"
-       "  year = {2024},\n  eprint = {2405.99999},\n  archivePrefix = {arXiv},\n"
-       "  url = {https://arxiv.org/abs/2405.99999}\n}\n")
+CLAIM = {
+    "id": f"{KEY}.1",
+    "paper": KEY,
+    "quantity": "throughput gain",
+    "value": "12.5",
+    "value_text": "12.5x",
+    "unit": "x",
+    "qualifier": "up to",
+    "model": "Toy-1B",
+    "hardware": "1xA100",
+    "baseline": "FlashAttention",
+    "baseline_kind": "optimized-kernel",
+    "location": "abstract",
+    "quote": QUOTE,
+}
+GPUS = {
+    "id": f"{KEY}.2",
+    "paper": KEY,
+    "quantity": "GPUs",
+    "value": "64",
+    "value_text": "64",
+    "unit": "GPUs",
+    "qualifier": "exact",
+    "task": "training",
+    "location": "Section 4",
+    "quote": "FixtureRef trains on 64 GPUs",
+}
+BIB = (
+    "\n@article{" + KEY + ",\n  title = {{A Fixture Paper Added as Rows}},\n"
+    "  author = {Li, Ada and Tester, Bo and Case, Cy},\n  journal = {arXiv preprint arXiv:2405.99999},\n"
+    "  year = {2024},\n  eprint = {2405.99999},\n  archivePrefix = {arXiv},\n"
+    "  url = {https://arxiv.org/abs/2405.99999}\n}\n"
+)
 TABLE_PAGE = """# Table test
 
 See {numref}`tab-tabletest-t`.
@@ -51,12 +87,15 @@ See {numref}`tab-tabletest-t`.
 Two rows, one cited {cite:p}`longbench-2023`.
 ```
 """
-TABLE_CSV = ('Benchmark,url,Note\nLongBench,https://arxiv.org/abs/2308.14508,"</script><b>bold</b> *y* {cite:p}`z`"\n'
-             "Evil,javascript:alert(1),plain\n")
+TABLE_CSV = (
+    'Benchmark,url,Note\nLongBench,https://arxiv.org/abs/2308.14508,"</script><b>bold</b> *y* {cite:p}`z`"\n'
+    "Evil,javascript:alert(1),plain\n"
+)
 
 
 def bib_entries(root: Path):
     from pybtex.database import parse_file
+
     keys = {r["key"] for r in included(root)}
     return [e for k, e in parse_file(str(root / "references.bib")).entries.items() if k in keys]
 
@@ -70,8 +109,11 @@ def test_labels_are_unique_and_lettered():
     for who, year in labels.values():
         groups.setdefault((who, year[:4]), []).append(year[4:])
     for (who, year), letters in groups.items():
-        assert sorted(letters) == ([""] if len(letters) == 1 else list("abcdefghijklmnopqrstuvwxyz"[:len(letters)])), \
-            (who, year, letters)
+        assert sorted(letters) == ([""] if len(letters) == 1 else list("abcdefghijklmnopqrstuvwxyz"[: len(letters)])), (
+            who,
+            year,
+            letters,
+        )
 
 
 def test_label_year_is_the_first_version():
@@ -84,8 +126,10 @@ def test_label_year_is_the_first_version():
 
 @pytest.fixture(scope="module")
 def book(tmp_path_factory) -> Path:
-    root = small_toc(copy_project(tmp_path_factory.mktemp("reference") / "project"),
-                     ["notebooks/training", "book/cite", "book/tabletest"])
+    root = small_toc(
+        copy_project(tmp_path_factory.mktemp("reference") / "project"),
+        ["notebooks/training", "book/cite", "book/tabletest"],
+    )
     toc = yaml.safe_load((root / "_toc.yml").read_text())
     toc["chapters"] += [{"file": "book/explorer"}, {"file": "book/papers", "sections": [{"glob": f"{FOLDER}/*"}]}]
     (root / "_toc.yml").write_text(yaml.safe_dump(toc))
@@ -141,8 +185,11 @@ def test_bibliography_leaves_out_the_excluded_paper_and_links_paper_pages(book):
     excluded = [r for r in csv.DictReader(open(book / "data" / "papers.csv")) if r["included"] == "false"]
     text = " ".join(t for _, t in bibliography(book).values())
     assert excluded and all(r["title"] not in text for r in excluded)
-    links = [a["href"] for a in soup(book, "book/bibliography.html").select("div.citation a")
-             if a["href"].startswith("papers/")]
+    links = [
+        a["href"]
+        for a in soup(book, "book/bibliography.html").select("div.citation a")
+        if a["href"].startswith("papers/")
+    ]
     assert len(links) == len(included(book))
 
 
@@ -202,12 +249,14 @@ def server(book):
 def test_explorer_filters_sorts_and_downloads_offline(server, tmp_path):
     from playwright.sync_api import sync_playwright
     from test_browser import ARGS, CHROMIUM
+
     outside, errors = [], []
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         context = browser.new_context(accept_downloads=True)
-        context.route(lambda url: not url.startswith(server), lambda route: (outside.append(route.request.url),
-                                                                            route.abort()))
+        context.route(
+            lambda url: not url.startswith(server), lambda route: (outside.append(route.request.url), route.abort())
+        )
         page = context.new_page()
         page.on("pageerror", lambda exc: errors.append(str(exc)))
         page.goto(f"{server}/book/explorer.html")
@@ -237,11 +286,18 @@ def test_make_pdf_holds_every_chapter_and_the_bibliography(book):
     from pypdf import PdfReader
 
     from lcreview import pdf
+
     assert pdf.main(["--root", str(book)]) == 0
     made = book / "_build" / "site-src" / pdf.FOLDER / pdf.NAME
     text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(made).pages)
-    for title in ("A small copy of the review", "How to cite this review", "Bibliography", "Claims explorer",
-                  "Table test", "A Fixture Paper"):
+    for title in (
+        "A small copy of the review",
+        "How to cite this review",
+        "Bibliography",
+        "Claims explorer",
+        "Table test",
+        "A Fixture Paper",
+    ):
         assert title in text, title
     assert re.search(r"Fig(ure|\.) \d", text)
     code, log = build(book)

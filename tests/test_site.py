@@ -1,14 +1,14 @@
 """The built site: a page per TOC entry, figures with caption, alt text, data link; links resolve."""
+
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
-
-from lcreview.build import toc_files
-
 from conftest import ROOT
 from sitecheck import check_links, figures, pages
+
+from lcreview.build import toc_files
 
 CHAPTERS = [f for f in toc_files(ROOT) if f.startswith("notebooks/")]
 

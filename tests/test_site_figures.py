@@ -5,12 +5,12 @@ at a 390-px phone at >= 9 px (the figure may scroll sideways inside its frame, n
 shrink to a thumbnail); figures are SVG with text as text; no two texts overlap and
 none is cut by the figure's edge.
 """
+
 from __future__ import annotations
 
 import json
 
 import pytest
-
 from sitecheck import pages
 from test_browser import ARGS, ARTIFACTS, CHROMIUM, server  # noqa: F401  (fixture)
 
@@ -36,6 +36,7 @@ TEXTS = """() => {
 def measured(site, server):  # noqa: F811
     """For every figure of every page: its SVG's texts, and the width it is shown at per window width."""
     from playwright.sync_api import sync_playwright
+
     shown: dict[str, dict] = {}
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
@@ -44,10 +45,10 @@ def measured(site, server):  # noqa: F811
             page = ctx.new_page()
             for html in pages(site):
                 rel = html.relative_to(site).as_posix()
-                if rel.startswith("book/papers/"):            # generated paper pages hold no figures
+                if rel.startswith("book/papers/"):  # generated paper pages hold no figures
                     continue
                 page.goto(f"{server}/{rel}", wait_until="load")
-                page.wait_for_load_state("networkidle")        # index.html redirects to the intro
+                page.wait_for_load_state("networkidle")  # index.html redirects to the intro
                 for img in page.evaluate(SHOWN):
                     entry = shown.setdefault(img["src"], {"page": rel, "widths": {}})
                     entry["widths"][width] = img["shown"]
@@ -60,7 +61,7 @@ def measured(site, server):  # noqa: F811
                 entry["svg"] = page.evaluate(TEXTS)
         browser.close()
     report = {}
-    for src, e in shown.items():
+    for e in shown.values():
         if e.get("svg", {}).get("texts"):
             size = min(t["size"] for t in e["svg"]["texts"])
             for w, px in e["widths"].items():
@@ -78,8 +79,11 @@ def test_the_site_has_figures_on_every_chapter(measured):
 
 
 def test_every_figure_is_svg_with_text(measured):
-    bad = [f"{e['page']}: {src.rsplit('/', 1)[-1]}" for src, e in measured.items()
-           if not src.endswith(".svg") or not e.get("svg", {}).get("texts")]
+    bad = [
+        f"{e['page']}: {src.rsplit('/', 1)[-1]}"
+        for src, e in measured.items()
+        if not src.endswith(".svg") or not e.get("svg", {}).get("texts")
+    ]
     assert not bad, "figures that are not SVG with text: " + ", ".join(bad)
 
 
@@ -109,7 +113,7 @@ def test_no_text_overlaps_or_is_cut(measured):
             if t["x0"] < -1 or t["y0"] < -1 or t["x1"] > svg["width"] + 1 or t["y1"] > svg["height"] + 1:
                 bad.append(f"{name}: {t['text']!r} is cut by the edge")
         for i, a in enumerate(texts):
-            for b in texts[i + 1:]:
+            for b in texts[i + 1 :]:
                 w = min(a["x1"], b["x1"]) - max(a["x0"], b["x0"])
                 h = min(a["y1"], b["y1"]) - max(a["y0"], b["y0"])
                 if w > 1.5 and h > 1.5:
