@@ -8,7 +8,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 JOBS   ?=
 
-.PHONY: help setup setup-test browser check book pdf test test-fast bench serve clean coverage add-paper diff
+.PHONY: help setup setup-test browser check book pdf test lint test-fast bench serve clean coverage add-paper diff
 
 help: ## List the targets
 	@echo "Long Context in LLMs: an executable review"
@@ -53,8 +53,12 @@ pdf: $(VENV)/.installed-test browser book ## Also print the whole book to one PD
 	@$(PY) -m lcreview.pdf
 	@$(PY) -m lcreview build $(if $(JOBS),--jobs $(JOBS))
 
-test: setup-test ## Run the whole test suite (notebooks, build, browser, bad inputs)
+test: setup-test lint ## Run the whole test suite (lint, notebooks, build, browser, bad inputs)
 	@$(PY) -m pytest
+
+lint: $(VENV)/.installed-test ## ruff check and ruff format --check (configured in pyproject.toml)
+	@$(VENV)/bin/ruff check --quiet .
+	@$(VENV)/bin/ruff format --check --quiet .
 
 test-fast: $(VENV)/.installed-test ## Quick tier, in seconds: validation, derivations, KV cache, CI files
 	@$(PY) -m pytest -m fast -q

@@ -9,6 +9,7 @@ each page with its images and of the largest figure.
 10 times (:mod:`lcreview.replicate`), gives every figure as a ratio to 1x next to the goals at 10x, and names the
 chapter and the step whose time grows fastest. Everything goes to _build/bench.json.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -28,8 +29,10 @@ from lcreview.replicate import read_table, replicate, write_table
 
 # Runs a command and prints the peak resident memory of its process tree (the largest process, KiB) last, so one
 # build's peak is never mixed with another's.
-PEAK = ("import resource, subprocess, sys; code = subprocess.call(sys.argv[1:]); "
-        "print('bench-peak-kib', resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, flush=True); sys.exit(code)")
+PEAK = (
+    "import resource, subprocess, sys; code = subprocess.call(sys.argv[1:]); "
+    "print('bench-peak-kib', resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, flush=True); sys.exit(code)"
+)
 STEPS = ("check", "execution", "sphinx")
 GOALS = "goals at 10x: clean <= 3x clean at 1x; no-op <= 0.1x clean; make check <= 10 s; chapters at most linear"
 
@@ -44,22 +47,32 @@ def child_env() -> dict:
 def bare(root: Path, scratch: Path) -> float:
     """Seconds to execute every chapter of ``root`` in turn with nbclient, outside the build."""
     from nbclient import NotebookClient
-    env = {**child_env(), "LCREVIEW_SITE_SRC": str(scratch), "LCREVIEW_ROOT": str(root), "MPLBACKEND": "Agg",
-           "PYTHONPATH": os.pathsep.join(filter(None, [str(root), os.environ.get("PYTHONPATH")]))}
+
+    env = {
+        **child_env(),
+        "LCREVIEW_SITE_SRC": str(scratch),
+        "LCREVIEW_ROOT": str(root),
+        "MPLBACKEND": "Agg",
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(root), os.environ.get("PYTHONPATH")])),
+    }
     t0 = time.perf_counter()
     for rel in toc_files(root):
         if is_notebook(root / rel):
-            NotebookClient(read_notebook(root / rel), timeout=600, kernel_name="python3",
-                           resources={"metadata": {"path": str((root / rel).parent)}}).execute(
-                env=env, stderr=subprocess.DEVNULL)
+            NotebookClient(
+                read_notebook(root / rel),
+                timeout=600,
+                kernel_name="python3",
+                resources={"metadata": {"path": str((root / rel).parent)}},
+            ).execute(env=env, stderr=subprocess.DEVNULL)
     return time.perf_counter() - t0
 
 
 def timed(cmd: list[str]) -> tuple[float, int, list[tuple[float, str]], int]:
     """Run ``cmd`` under :data:`PEAK`: (seconds, exit code, its output lines with their times, peak KiB)."""
     t0 = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-c", PEAK, *cmd], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            text=True, env=child_env())
+    proc = subprocess.Popen(
+        [sys.executable, "-c", PEAK, *cmd], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=child_env()
+    )
     lines = [(time.perf_counter() - t0, line.rstrip("\n")) for line in proc.stdout]
     code = proc.wait()
     seconds = time.perf_counter() - t0
@@ -82,8 +95,13 @@ def make_book(root: Path, *extra: str) -> dict:
     log = "\n".join(line for _, line in lines)
     if code:
         raise SystemExit(f"bench: build of {root} failed:\n{log}")
-    return {"seconds": seconds, "peak_mib": peak / 1024, "steps": steps(lines, seconds),
-            "executed": re.findall(r"^execute: (\S+)", log, re.M), "last": log.strip().splitlines()[-1]}
+    return {
+        "seconds": seconds,
+        "peak_mib": peak / 1024,
+        "steps": steps(lines, seconds),
+        "executed": re.findall(r"^execute: (\S+)", log, re.M),
+        "last": log.strip().splitlines()[-1],
+    }
 
 
 def make_check(root: Path) -> float:
@@ -111,16 +129,22 @@ def measure(root: Path, scale: int) -> dict:
     m["clean"] = make_book(root)
     m["chapters"] = {nb: e["seconds"] for nb, e in sorted(read_json(root / "_build" / STATE).items())}
     split = ", ".join(f"{k} {v:.1f}s" for k, v in m["clean"]["steps"].items())
-    print(f"bench: [{tag}] (b) clean make book ({default_jobs()} chapters at a time): {m['clean']['seconds']:.1f}s, "
-          f"peak {m['clean']['peak_mib']:.0f} MiB; {split}")
+    print(
+        f"bench: [{tag}] (b) clean make book ({default_jobs()} chapters at a time): {m['clean']['seconds']:.1f}s, "
+        f"peak {m['clean']['peak_mib']:.0f} MiB; {split}"
+    )
     m["noop"] = make_book(root)
-    print(f"bench: [{tag}] (c) no-op make book: {m['noop']['seconds']:.1f}s, peak {m['noop']['peak_mib']:.0f} MiB "
-          f"({m['noop']['last']})")
+    print(
+        f"bench: [{tag}] (c) no-op make book: {m['noop']['seconds']:.1f}s, peak {m['noop']['peak_mib']:.0f} MiB "
+        f"({m['noop']['last']})"
+    )
     changed = change_one_value(root)
     m["change"] = make_book(root)
-    print(f"bench: [{tag}] (d) make book after one value of {changed} changed: {m['change']['seconds']:.1f}s, "
-          f"peak {m['change']['peak_mib']:.0f} MiB, re-executed {len(m['change']['executed'])} chapter(s): "
-          f"{', '.join(m['change']['executed'])}")
+    print(
+        f"bench: [{tag}] (d) make book after one value of {changed} changed: {m['change']['seconds']:.1f}s, "
+        f"peak {m['change']['peak_mib']:.0f} MiB, re-executed {len(m['change']['executed'])} chapter(s): "
+        f"{', '.join(m['change']['executed'])}"
+    )
     return m
 
 
@@ -155,20 +179,30 @@ def compare(scales: dict[int, dict]) -> dict:
     ratios = out["ratios"][str(top)]
     chapter = max((k for k in ratios if k.startswith("chapter ")), key=ratios.get)
     step = max((k for k in ratios if k.startswith("step ")), key=ratios.get)
-    out["fastest"] = {"scale": top, "chapter": chapter.split(" ", 1)[1], "chapter_ratio": ratios[chapter],
-                      "step": step.split(" ", 1)[1], "step_ratio": ratios[step]}
-    print(f"bench: fastest-growing chapter at {top}x: {out['fastest']['chapter']} (ratio {ratios[chapter]:.2f}); "
-          f"fastest-growing step: {out['fastest']['step']} (ratio {ratios[step]:.2f})")
+    out["fastest"] = {
+        "scale": top,
+        "chapter": chapter.split(" ", 1)[1],
+        "chapter_ratio": ratios[chapter],
+        "step": step.split(" ", 1)[1],
+        "step_ratio": ratios[step],
+    }
+    print(
+        f"bench: fastest-growing chapter at {top}x: {out['fastest']['chapter']} (ratio {ratios[chapter]:.2f}); "
+        f"fastest-growing step: {out['fastest']['step']} (ratio {ratios[step]:.2f})"
+    )
     if 10 in scales:
         ten = scales[10]
         out["goals_10x"] = {
             "clean_ratio": [ten["clean"]["seconds"] / scales[1]["clean"]["seconds"], 3],
             "noop_over_clean": [ten["noop"]["seconds"] / ten["clean"]["seconds"], 0.1],
-            "check_seconds": [ten["check_seconds"], 10]}
+            "check_seconds": [ten["check_seconds"], 10],
+        }
         g = out["goals_10x"]
-        print(f"bench: goal ratio clean 10x/1x = {g['clean_ratio'][0]:.2f} (goal <= 3); "
-              f"ratio no-op/clean at 10x = {g['noop_over_clean'][0]:.3f} (goal <= 0.1); "
-              f"make check at 10x = {g['check_seconds'][0]:.1f}s (goal <= 10 s)")
+        print(
+            f"bench: goal ratio clean 10x/1x = {g['clean_ratio'][0]:.2f} (goal <= 3); "
+            f"ratio no-op/clean at 10x = {g['noop_over_clean'][0]:.3f} (goal <= 0.1); "
+            f"make check at 10x = {g['check_seconds'][0]:.1f}s (goal <= 10 s)"
+        )
     return out
 
 
@@ -201,8 +235,14 @@ def sizes(html: Path) -> dict:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m lcreview.bench", description=__doc__.splitlines()[0])
-    parser.add_argument("--scale", type=int, nargs="*", default=[], metavar="N",
-                        help="also measure copies with the corpus N times (N >= 2), e.g. --scale 3 10")
+    parser.add_argument(
+        "--scale",
+        type=int,
+        nargs="*",
+        default=[],
+        metavar="N",
+        help="also measure copies with the corpus N times (N >= 2), e.g. --scale 3 10",
+    )
     args = parser.parse_args(argv)
     if any(n < 2 for n in args.scale):
         parser.error("--scale: give sizes of 2 or more (1x is always measured)")
@@ -236,13 +276,17 @@ def main(argv=None) -> int:
     print(f"bench: ratio clean/bare = {out['ratio_clean_over_bare']:.2f} (goal <= 1.5)")
     print(f"bench: ratio no-op/clean = {out['ratio_noop_over_clean']:.3f} (goal <= 0.1)")
     print(f"bench: ratio one-change/clean = {out['ratio_change_over_clean']:.2f}")
-    print(f"bench: ratio clean default ({out['jobs']} jobs) / clean one-at-a-time = "
-          f"{out['ratio_default_over_jobs1']:.2f} (below 1: parallel execution helps)")
+    print(
+        f"bench: ratio clean default ({out['jobs']} jobs) / clean one-at-a-time = "
+        f"{out['ratio_default_over_jobs1']:.2f} (below 1: parallel execution helps)"
+    )
     pages = out["sizes"]["pages"]
     heaviest = max(pages.items(), key=lambda kv: kv[1])
     name, size = out["sizes"]["largest_figure"] or ("none", 0)
-    print(f"bench: heaviest page with images: {heaviest[0]} {heaviest[1] / 1024:.0f} KiB; "
-          f"largest figure {name} {size / 1024:.0f} KiB (goal <= 195 KiB)")
+    print(
+        f"bench: heaviest page with images: {heaviest[0]} {heaviest[1] / 1024:.0f} KiB; "
+        f"largest figure {name} {size / 1024:.0f} KiB (goal <= 195 KiB)"
+    )
     out["scales"] = {str(n): m for n, m in scales.items()}
     out |= compare(scales)
     if len(scales) > 1:

@@ -5,6 +5,7 @@ and short name; its claims (their ``duplicate_of`` and ``compared_with`` ids too
 and BibTeX entry follow, so the copy passes ``make check``. Only a temporary copy of the project is ever rewritten
 (never the checkout itself).
 """
+
 from __future__ import annotations
 
 import csv
@@ -15,8 +16,12 @@ from pathlib import Path
 from lcreview import paths
 
 _KEY = re.compile(r"^(?P<name>.+)-(?P<year>(19|20)\d{2})$")
-PAPER_COLUMNS = {"papers.csv": "key", "claims.csv": "paper", "benchmarks.csv": "paper",
-                 "coverage-exclusions.csv": "paper"}
+PAPER_COLUMNS = {
+    "papers.csv": "key",
+    "claims.csv": "paper",
+    "benchmarks.csv": "paper",
+    "coverage-exclusions.csv": "paper",
+}
 
 
 def new_key(key: str, k: int) -> str:
@@ -51,7 +56,7 @@ def _copy_row(row: dict, table: str, k: int, index: int) -> dict:
         row["short"] = f"{row['short'][:27]} r{k}"
     if table == "claims.csv":
         row["id"] = f"{row['paper']}.{row['id'].rsplit('.', 1)[1]}"
-        for ref in ("duplicate_of", "compared_with"):      # claim ids point into the same replica
+        for ref in ("duplicate_of", "compared_with"):  # claim ids point into the same replica
             if row.get(ref):
                 base, n = row[ref].rsplit(".", 1)
                 row[ref] = f"{new_key(base, k)}.{n}"
@@ -71,7 +76,7 @@ def _bib_copies(text: str, n: int, arxiv: dict[str, str]) -> str:
             copy = entry.replace(f"{{{m.group(2)},", f"{{{key},", 1)
             copy = re.sub(r"(?m)^(\s*title\s*=\s*\{\{)(.*?)(\}\},?)$", rf"\g<1>\g<2> (replica {k})\g<3>", copy, count=1)
             old = re.search(r"(?m)^\s*eprint\s*=\s*\{([^}]+)\}", copy)
-            if old and key in arxiv:                        # the eprint field and the arXiv URL
+            if old and key in arxiv:  # the eprint field and the arXiv URL
                 copy = copy.replace(old.group(1), arxiv[key])
             out.append("\n" + copy.rstrip() + "\n")
     return "".join(out)

@@ -3,6 +3,7 @@
 Page.publish refuses an illegible figure (small, overlapping or cut text), so a chapter that executes on the larger
 corpus drew every figure legibly; on top of that, a panel that labels papers names at most a dozen of them.
 """
+
 from __future__ import annotations
 
 import csv
@@ -20,7 +21,7 @@ from lcreview.replicate import new_key, replicate
 
 SCALE = 3
 CHAPTERS = ["landscape", "benchmarks", "rag"]
-BUDGET = 12                  # papers named per panel
+BUDGET = 12  # papers named per panel
 SVG = "{http://www.w3.org/2000/svg}"
 # chapters whose figures do not hold the larger corpus yet: strict, so the mark goes once the chapter is fixed
 OVER_BUDGET = {"benchmarks": "input-output-lengths labels every benchmark's rows (15 in one panel at 3x)"}
@@ -111,15 +112,20 @@ def paper_labels(svg: Path, shorts: list[str]) -> dict[str, list[str]]:
     for ax in ET.parse(svg).getroot().iter(f"{SVG}g"):
         if not ax.get("id", "").startswith("axes_"):
             continue
-        texts = [" ".join("".join(t.itertext()) for t in g.iter(f"{SVG}text")) for g in ax.iter(f"{SVG}g")
-                 if re.fullmatch(r"text_\d+", g.get("id", ""))]    # a wrapped label: one text per line
+        texts = [
+            " ".join("".join(t.itertext()) for t in g.iter(f"{SVG}text"))
+            for g in ax.iter(f"{SVG}g")
+            if re.fullmatch(r"text_\d+", g.get("id", ""))
+        ]  # a wrapped label: one text per line
         out[ax.get("id")] = [t for t in texts if any(t.startswith(s) for s in shorts)]
     return out
 
 
 def chapter_params():
-    return [pytest.param(c, marks=pytest.mark.xfail(strict=True, reason=OVER_BUDGET[c])) if c in OVER_BUDGET else c
-            for c in CHAPTERS]
+    return [
+        pytest.param(c, marks=pytest.mark.xfail(strict=True, reason=OVER_BUDGET[c])) if c in OVER_BUDGET else c
+        for c in CHAPTERS
+    ]
 
 
 @pytest.mark.build
