@@ -24,6 +24,7 @@ from pathlib import Path
 import nbformat
 import pandas as pd
 import pytest
+import yaml
 from conftest import build, copy_project, site_files, small_toc, start_build
 
 from lcreview.build import toc_files
@@ -202,16 +203,40 @@ def test_changed_value_shows_in_figure_data(root):
     assert ">24.89x<" not in html  # the old value is gone from the evidence table
 
 
-def test_file_change_reexecutes_only_its_readers(root):
-    state = json.loads((root / "_build" / "exec-state.json").read_text())
+PROBE = """---
+kernelspec:
+  display_name: Python 3
+  language: python
+  name: python3
+---
+
+# A probe chapter that reads papers.csv only
+
+```{code-cell} ipython3
+import lcreview
+
+len(lcreview.papers())
+```
+"""
+
+
+def test_file_change_reexecutes_only_its_readers(root, tmp_path):
+    copy = tmp_path / "project"
+    shutil.copytree(root, copy, symlinks=True)
+    (copy / "book" / "probe.md").write_text(PROBE, encoding="utf-8")  # a chapter that does not read the file
+    toc = yaml.safe_load((copy / "_toc.yml").read_text(encoding="utf-8"))
+    toc["chapters"].insert(0, {"file": "book/probe"})
+    (copy / "_toc.yml").write_text(yaml.safe_dump(toc), encoding="utf-8")
+    code, log = build(copy)
+    assert code == 0, log
+    state = json.loads((copy / "_build" / "exec-state.json").read_text())
     readers = {nb for nb, entry in state.items() if "data/model_configs.csv" in entry["deps"]}
-    assert source(root, "notebooks/inference") in readers
-    assert readers != set(state), "every notebook reads model_configs.csv: nothing to learn here"
-    path = root / "data" / "model_configs.csv"
+    assert source(copy, "notebooks/inference") in readers and "book/probe.md" not in readers
+    path = copy / "data" / "model_configs.csv"
     header, rows = read(path)
     rows[0]["retrieved"] = "re-read by the staleness test"
     write(path, header, rows)
-    code, log = build(root)
+    code, log = build(copy)
     assert code == 0, log
     assert executed(log) == readers
 
