@@ -21,10 +21,13 @@ from lcreview.replicate import new_key, replicate
 
 SCALE = 3
 CHAPTERS = ["landscape", "benchmarks", "rag"]
-BUDGET = 12  # papers named per panel
+BUDGET = 12  # texts naming a paper per panel (labelled rows)
 SVG = "{http://www.w3.org/2000/svg}"
 # chapters whose figures do not hold the larger corpus yet: strict, so the mark goes once the chapter is fixed
-OVER_BUDGET = {"benchmarks": "input-output-lengths labels every benchmark's rows (15 in one panel at 3x)"}
+OVER_BUDGET = {
+    "benchmarks": "input-output-lengths keeps the newest 12 papers, but a paper with two directions has two rows: "
+    "15 rows in the tokens panel at 3x, where the caption says at most 12 rows per panel"
+}
 
 
 def table(path: Path) -> list[dict]:
@@ -106,7 +109,7 @@ def named_papers(path: Path) -> set[str]:
     return {key for r in rows for key in r["paper"].split(";") if key}
 
 
-def paper_labels(svg: Path, shorts: list[str]) -> dict[str, list[str]]:
+def paper_labels(svg: Path, shorts: set[str]) -> dict[str, list[str]]:
     """Per panel (axes), the texts drawn in it (ticks, notes, legend) that start with a paper's short name."""
     out = {}
     for ax in ET.parse(svg).getroot().iter(f"{SVG}g"):
@@ -146,5 +149,5 @@ def test_figures_label_at_most_a_dozen_papers_per_panel(executed, chapter):
     for svg in sorted(generated(executed[SCALE], chapter).glob("*.svg")):
         for panel, labels in paper_labels(svg, shorts).items():
             if len(labels) > BUDGET:
-                over.append(f"{chapter}/{svg.stem} {panel}: {len(labels)} papers labelled ({', '.join(labels)})")
+                over.append(f"{chapter}/{svg.stem} {panel}: {len(labels)} rows label papers ({', '.join(labels)})")
     assert not over, "\n".join(over)
