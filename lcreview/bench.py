@@ -169,7 +169,8 @@ def figures(m: dict) -> dict[str, float]:
         if build in m and "failed" not in m[build]:
             out[f"{build} build"] = m[build]["seconds"]
             out[f"{build} peak memory"] = m[build]["peak_mib"]
-    out |= {f"step {k}": v for k, v in m["clean"]["steps"].items()}
+    if "failed" not in m["clean"]:  # a failed build stops before Sphinx: its steps are not comparable
+        out |= {f"step {k}": v for k, v in m["clean"]["steps"].items()}
     out |= {f"chapter {k}": v for k, v in m["chapters"].items()}
     return out
 
