@@ -8,8 +8,6 @@ one chapter reads, and a new paper added as rows alone re-execute exactly the ch
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import os
 import re
@@ -28,6 +26,8 @@ import yaml
 from conftest import build, copy_project, site_files, small_toc, start_build
 
 from lcreview.build import toc_files
+from lcreview.replicate import read_table as read
+from lcreview.replicate import write_table as write
 
 pytestmark = pytest.mark.build
 
@@ -56,20 +56,6 @@ def executed(log: str) -> set[str]:
 
 def generated_csvs(root, page):
     return {p.name: p.read_text() for p in (root / "_build" / "site-src" / "_generated" / page).glob("*.csv")}
-
-
-def read(path):
-    with open(path, newline="", encoding="utf-8") as fh:
-        r = csv.DictReader(fh)
-        return r.fieldnames, list(r)
-
-
-def write(path, header, rows):
-    buf = io.StringIO()
-    w = csv.DictWriter(buf, fieldnames=header, lineterminator="\n")
-    w.writeheader()
-    w.writerows(rows)
-    path.write_text(buf.getvalue(), encoding="utf-8")
 
 
 def test_noop_build_executes_nothing_and_is_quick(root):

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import json
 import re
 import subprocess
@@ -15,21 +13,9 @@ import pytest
 from conftest import ROOT
 
 from lcreview import validate
+from lcreview.replicate import read_table as rows
+from lcreview.replicate import write_table as write
 from lcreview.validate import parse_number
-
-
-def rows(path: Path) -> tuple[list[str], list[dict]]:
-    with open(path, encoding="utf-8", newline="") as fh:
-        reader = csv.DictReader(fh)
-        return reader.fieldnames, list(reader)
-
-
-def write(path: Path, header: list[str], data: list[dict]) -> None:
-    buf = io.StringIO()
-    w = csv.DictWriter(buf, fieldnames=header, lineterminator="\n")
-    w.writeheader()
-    w.writerows(data)
-    path.write_text(buf.getvalue(), encoding="utf-8")
 
 
 def edit(root: Path, table: str, index: int, **changes) -> int:
