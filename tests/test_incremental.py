@@ -8,11 +8,13 @@ one chapter reads, and a new paper added as rows alone re-execute exactly the ch
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
 import shutil
 import signal
+import stat
 import subprocess
 import sys
 import tempfile
@@ -304,9 +306,26 @@ def chmod_folders(top: Path, mode: int) -> None:
         folder.chmod(mode)
 
 
+@contextlib.contextmanager
+def traversable_by_others(path: Path):
+    """Let another user reach ``path`` (the checkout's .venv) for a while: add o+x to each folder above it
+    that lacks it (a checkout made with mktemp -d is 0700), and take it away again afterwards."""
+    changed = []
+    for folder in [path, *path.parents]:
+        mode = folder.stat().st_mode
+        if not mode & stat.S_IXOTH:
+            folder.chmod(mode | stat.S_IXOTH)
+            changed.append((folder, mode))
+    try:
+        yield
+    finally:
+        for folder, mode in changed:
+            folder.chmod(mode)
+
+
 def test_unwritable_build_folder_gives_one_line(root):
     """A read-only _build (as another user where the tests run as root, since root writes anywhere)."""
-    with tempfile.TemporaryDirectory(dir="/tmp") as scratch:
+    with tempfile.TemporaryDirectory(dir="/tmp") as scratch, traversable_by_others(Path(sys.prefix)):
         copy = Path(scratch) / "project"
         shutil.copytree(root, copy, symlinks=True)
         os.chmod(scratch, 0o755)
