@@ -20,7 +20,7 @@ from lcreview.build import run
 from lcreview.replicate import new_key, replicate
 
 SCALE = 3
-CHAPTERS = ["landscape", "benchmarks", "rag"]
+CHAPTERS = ["landscape", "benchmarks", "rag", "training"]
 BUDGET = 12  # texts naming a paper per panel (labelled rows)
 SVG = "{http://www.w3.org/2000/svg}"
 # chapters whose figures do not hold the larger corpus yet: strict, so the mark goes once the chapter is fixed
