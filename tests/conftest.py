@@ -15,14 +15,24 @@ import yaml
 from lcreview.build import copy_sources, tree_manifest
 
 ROOT = Path(__file__).resolve().parent.parent
+LONGEST = ["site", "test_incremental", "test_reference", "test_build", "test_scale", "test_hostile"]  # minutes each
 FAST = {"test_validate.py", "test_core.py", "test_kvcache.py", "test_ci_files.py"}  # whole files in make test-fast
 
 
 def pytest_collection_modifyitems(items):
-    """Mark the quick tier: the files in FAST, besides tests marked fast one by one."""
+    """Mark the quick tier (the files in FAST, besides tests marked fast one by one) and group the tests for workers.
+
+    ``make test`` runs the suite on two pytest-xdist workers with ``--dist loadgroup``: a file's tests stay on one
+    worker (its module fixtures are built once), and every test of the built site shares one worker, so the whole
+    book is built once however the files are spread.
+    """
     for item in items:
         if item.path.name in FAST:
             item.add_marker(pytest.mark.fast)
+        item.group = "site" if "site" in getattr(item, "fixturenames", ()) else item.path.stem
+        item.add_marker(pytest.mark.xdist_group(item.group))
+    # the longest groups first (the workers take groups in this order: --no-loadscope-reorder), so none is left last
+    items.sort(key=lambda item: LONGEST.index(item.group) if item.group in LONGEST else len(LONGEST))
 
 
 def copy_project(dest: Path) -> Path:
