@@ -247,8 +247,8 @@ def server(book):
 @pytest.mark.build
 @pytest.mark.browser
 def test_explorer_filters_sorts_and_downloads_offline(server, tmp_path):
+    from browse import ARGS, CHROMIUM
     from playwright.sync_api import sync_playwright
-    from test_browser import ARGS, CHROMIUM
 
     outside, errors = [], []
     with sync_playwright() as pw:

@@ -11,8 +11,9 @@ from __future__ import annotations
 import json
 
 import pytest
+from browse import ARGS, CHROMIUM, visit
 from sitecheck import pages
-from test_browser import ARGS, ARTIFACTS, CHROMIUM, server  # noqa: F401  (fixture)
+from test_browser import ARTIFACTS, server  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.browser
 
@@ -38,21 +39,15 @@ def measured(site, server):  # noqa: F811
     from playwright.sync_api import sync_playwright
 
     shown: dict[str, dict] = {}
+    rels = [html.relative_to(site).as_posix() for html in pages(site)]
+    rels = [rel for rel in rels if not rel.startswith("book/papers/")]  # generated paper pages hold no figures
+    for width in LIMITS:
+        for rel, seen in visit(server, rels, width, SHOWN).items():
+            for img in seen["value"]:
+                entry = shown.setdefault(img["src"], {"page": rel, "widths": {}})
+                entry["widths"][width] = img["shown"]
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        for width in LIMITS:
-            ctx = browser.new_context(viewport={"width": width, "height": 900})
-            page = ctx.new_page()
-            for html in pages(site):
-                rel = html.relative_to(site).as_posix()
-                if rel.startswith("book/papers/"):  # generated paper pages hold no figures
-                    continue
-                page.goto(f"{server}/{rel}", wait_until="load")
-                page.wait_for_load_state("networkidle")  # index.html redirects to the intro
-                for img in page.evaluate(SHOWN):
-                    entry = shown.setdefault(img["src"], {"page": rel, "widths": {}})
-                    entry["widths"][width] = img["shown"]
-            ctx.close()
         ctx = browser.new_context(viewport={"width": 1400, "height": 900})
         page = ctx.new_page()
         for src, entry in shown.items():
