@@ -78,7 +78,12 @@ def test_bad_data_stops_before_any_notebook(project):
 
 @pytest.mark.build
 def test_plain_jupyter_book_build_works(project):
-    """The root _config.yml alone (execute_notebooks: force) builds the whole book strictly."""
+    """The root _config.yml alone (execute_notebooks: force) builds strictly, executing through myst-nb.
+
+    A small table of contents (a chapter and a Markdown notebook): the configuration is what is tested here; the
+    book's own build (the ``site`` fixture) executes every notebook.
+    """
+    small_toc(project, ["notebooks/training", "book/data", "book/cite"])
     env = dict(os.environ, LCREVIEW_ROOT=str(project), PYTHONPATH=str(project))
     env.pop("LCREVIEW_SITE_SRC", None)
     jb = Path(sys.executable).parent / "jupyter-book"
@@ -91,7 +96,7 @@ def test_plain_jupyter_book_build_works(project):
     )
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     html = project / "_build" / "html"
-    assert (html / "notebooks" / "extension.html").exists()
+    assert (html / "notebooks" / "training.html").exists()
     assert list((html / "_images").glob("*.png")) or list((html / "_images").glob("*.svg")), (
         "no figure reached the site"
     )
