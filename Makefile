@@ -35,9 +35,9 @@ browser: ## Install Debian's chromium for the browser tests when it is missing
 check: setup ## Validate data/ and references.bib (reads only)
 	@$(PY) -m lcreview check
 
-coverage: setup ## Every paper and abstract number of a listing accounted for: make coverage LISTING=FILE
+coverage: setup ## Every paper and abstract number of a listing accounted for: make coverage LISTING=FILE [RECORD=1]
 	@test -n "$$LISTING" || { echo "coverage: name the listing: make coverage LISTING=FILE"; exit 2; }
-	@$(PY) -m lcreview coverage "$$LISTING"
+	@$(PY) -m lcreview coverage "$$LISTING" $(if $(RECORD),--record)
 
 add-paper: setup ## Rows to fill for one listed paper: make add-paper LISTING=FILE TITLE="..."
 	@test -n "$$LISTING" -a -n "$$TITLE" || { echo "add-paper: make add-paper LISTING=FILE TITLE='title as listed'"; exit 2; }

@@ -182,8 +182,19 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m lcreview coverage", description=__doc__.splitlines()[0])
     parser.add_argument("listing", help="listing file (title line, abstract line, optional metadata lines)")
     parser.add_argument("--root", help="repository root (default: this checkout)")
+    parser.add_argument(
+        "--record",
+        action="store_true",
+        help="also check title and benchmark quotes and summaries, and when all pass write data/listing-record.json",
+    )
     args = parser.parse_args(argv)
     problems, c = audit(args.listing, args.root)
+    if args.record:
+        from lcreview import provenance
+
+        problems = provenance.verify(args.listing, args.root)
+        if not problems:
+            print(f"coverage: recorded the checked cells in {provenance.write(args.listing, args.root)}")
     for p in problems:
         print(p)
     print(
