@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import pybtex.plugin
+from pybtex.backends.plaintext import Backend as _PlainBackend
 from pybtex.richtext import Text
 from pybtex.style import FormattedEntry
 from pybtex.style.formatting.unsrt import Style as UnsrtStyle
@@ -34,8 +35,17 @@ from sphinxcontrib.bibtex.style.template import join2, post_text, pre_text, refe
 FIRST_VERSION: dict[str, str] = {}
 
 
+_PLAIN = _PlainBackend()
+
+
+def plain(rich) -> str:
+    """Rich text as plain text. ``render_as("text")`` would look the backend up among every installed package's
+    entry points at each call (tens of milliseconds); the build renders thousands of names."""
+    return rich.render(_PLAIN)
+
+
 def _plain(rich_parts) -> str:
-    return " ".join(part.render_as("text") for part in rich_parts)
+    return " ".join(plain(part) for part in rich_parts)
 
 
 def authors_text(entry) -> str:
@@ -43,7 +53,7 @@ def authors_text(entry) -> str:
     persons = entry.persons.get("author") or entry.persons.get("editor") or []
     last = [_plain(p.rich_prelast_names + p.rich_last_names) or _plain(p.rich_first_names) for p in persons]
     if not last:
-        return Text.from_latex(entry.fields.get("title", entry.key)).render_as("text")
+        return plain(Text.from_latex(entry.fields.get("title", entry.key)))
     if len(last) == 1:
         return last[0]
     if len(last) == 2:

@@ -23,6 +23,7 @@ from sphinx.transforms import SphinxTransform
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxDirective
 
+from lcreview.bibstyle import plain
 from lcreview.doctable import link_or_text, read_rows, table_node
 from lcreview.text import as_written, one_line
 
@@ -129,6 +130,41 @@ def claim_cells(row: dict[str, str]) -> list[str]:
     ]
 
 
+def _stamp(path: Path) -> tuple:
+    """A file's identity for a cache: path, modification time and size (None for a missing file)."""
+    try:
+        st = path.stat()
+    except OSError:
+        return (str(path), None, None)
+    return (str(path), st.st_mtime_ns, st.st_size)
+
+
+@lru_cache(maxsize=2)
+def _paper_sources(papers: tuple, claims: tuple, bib: tuple) -> tuple[dict, dict, dict]:
+    """Included papers, their claims and their BibTeX source, each by key, read once per version of the files.
+
+    Every paper page needs its own few rows; reading and scanning the whole tables for each page made the
+    read phase grow with the square of the corpus.
+    """
+    srcdir = Path(papers[0]).parent.parent
+    by_key: dict[str, dict] = {}
+    for row in included(srcdir):
+        by_key.setdefault(row["key"], row)
+    claims_of: dict[str, list] = {}
+    for row in read_rows(Path(claims[0])):
+        claims_of.setdefault(row.get("paper", ""), []).append(row)
+    path = Path(bib[0])
+    entries = bib_sources(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    return by_key, claims_of, entries
+
+
+def paper_sources(srcdir: Path) -> tuple[dict, dict, dict]:
+    src = Path(srcdir)
+    return _paper_sources(
+        _stamp(src / "data" / "papers.csv"), _stamp(src / "data" / "claims.csv"), _stamp(src / "references.bib")
+    )
+
+
 class paper_uses(nodes.General, nodes.Element):
     """Placeholder: the figures, tables and chapters that use ``key``; filled by :class:`PaperUses`."""
 
@@ -155,12 +191,12 @@ class PaperDirective(SphinxDirective):
         key, src = self.arguments[0], Path(self.env.srcdir)
         for name in ("data/papers.csv", "data/claims.csv", "data/datapackage.json", "references.bib"):
             self.env.note_dependency(str(src / name))
-        paper = next((r for r in included(src) if r["key"] == key), None)
+        papers, claims_of, bib_entries = paper_sources(src)
+        paper = papers.get(key)
         if paper is None:
             raise self.error(f"lcr-paper: no included paper {key!r} in data/papers.csv")
         themes = vocabulary(src).get("themes", {})
-        bib = (src / "references.bib").read_text(encoding="utf-8") if (src / "references.bib").is_file() else ""
-        entry = bib_sources(bib).get(key, "")
+        entry = bib_entries.get(key, "")
         authors, venue_title = _bib_fields(src, key)
         facts = nodes.field_list(classes=["lcr-paper-facts"])
         if venue_title and venue_title != one_line(paper.get("title", "")):
@@ -183,7 +219,7 @@ class PaperDirective(SphinxDirective):
         if paper.get("summary"):
             summary = nodes.Text(one_line(paper["summary"]))
             out.append(nodes.paragraph("", "", nodes.strong("", "Our summary. "), summary))
-        claims = [r for r in data(src, "claims") if r.get("paper") == key]
+        claims = claims_of.get(key, [])
         out.append(
             self._section(
                 "numbers",
@@ -224,7 +260,7 @@ def _bib_fields(srcdir: Path, key: str) -> tuple[str, str]:
         return "", ""
     names = [
         " ".join(
-            p.render_as("text")
+            plain(p)
             for p in person.rich_first_names
             + person.rich_middle_names
             + person.rich_prelast_names
@@ -233,7 +269,7 @@ def _bib_fields(srcdir: Path, key: str) -> tuple[str, str]:
         for person in entry.persons.get("author", [])
     ]
     authors = ", ".join(names[:-1]) + (" and " if len(names) > 1 else "") + names[-1] if names else ""
-    return authors, one_line(Text.from_latex(entry.fields.get("title", "")).render_as("text"))
+    return authors, one_line(plain(Text.from_latex(entry.fields.get("title", ""))))
 
 
 def figure_uses(srcdir: Path, labels: dict) -> dict[str, list[str]]:
@@ -269,13 +305,29 @@ def citing_docs(env) -> dict[str, list[str]]:
 
 def toc_order(env) -> list[str]:
     """Every document in the order of the table of contents."""
-    seen, todo = [], [env.config.root_doc]
+    seen: dict[str, None] = {}
+    todo = [env.config.root_doc]
     while todo:
-        doc = todo.pop(0)
+        doc = todo.pop()
         if doc not in seen:
-            seen.append(doc)
-            todo[:0] = env.toctree_includes.get(doc, [])
-    return seen
+            seen[doc] = None
+            todo.extend(reversed(env.toctree_includes.get(doc, [])))
+    return list(seen)
+
+
+def uses(app) -> tuple[dict, dict]:
+    """Figures and tables, and documents, using each paper: worked out once per build, when reading is over
+    (every paper page needs them; :func:`forget_uses` drops them when the next read phase ends)."""
+    cached = getattr(app, "_lcr_paper_uses", None)
+    if cached is None:
+        env = app.env
+        labels = env.domaindata["std"]["labels"]
+        cached = app._lcr_paper_uses = (figure_uses(Path(env.srcdir), labels), citing_docs(env))
+    return cached
+
+
+def forget_uses(app, env) -> None:
+    app._lcr_paper_uses = None
 
 
 class PaperUses(SphinxPostTransform):
@@ -287,8 +339,7 @@ class PaperUses(SphinxPostTransform):
         found = list(self.document.findall(paper_uses))
         if not found:
             return
-        labels = self.env.domaindata["std"]["labels"]
-        figs, docs = figure_uses(Path(self.env.srcdir), labels), citing_docs(self.env)
+        figs, docs = uses(self.app)
         for node in found:
             items = nodes.bullet_list()
             for label in figs.get(node["key"], []):
@@ -362,6 +413,7 @@ def on_config(app, config) -> None:
 def setup(app) -> None:
     app.connect("config-inited", on_config, priority=800)  # before sphinx-external-toc reads the toc (900)
     app.connect("env-get-outdated", always_reread)
+    app.connect("env-updated", forget_uses)
     app.add_node(paper_uses)
     app.add_directive("lcr-paper", PaperDirective)
     app.add_directive("lcr-paper-index", PaperIndexDirective)

@@ -43,6 +43,7 @@ def setup(app):
     explorer.setup(app)
     app.connect("config-inited", _first_versions)
     app.connect("config-inited", _repository)
+    app.connect("config-inited", _sidebar)
     app.connect("config-inited", _published_pdf)
     app.add_node(
         pdf_link,
@@ -54,6 +55,7 @@ def setup(app):
     )
     app.add_directive("lcr-pdf-link", PdfLinkDirective)
     app.connect("html-page-context", _source_suffix, priority=500)
+    app.connect("html-page-context", _shared_sidebar, priority=500)
     app.connect("html-page-context", _dedupe_scripts, priority=900)
     app.connect("html-page-context", _drop_unused_mathjax, priority=901)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
@@ -98,6 +100,40 @@ def _repository(app, config):
     options = repository()
     if options:
         config.html_theme_options = {**(config.html_theme_options or {}), **options}
+
+
+def _sidebar(app, config):
+    """The sidebar lists the pages of the table of contents down to book/papers, not the page of every paper
+    (book/papers links to each). Every page carries the whole sidebar: with one entry per paper, writing the site
+    grew with the square of the corpus. A theme option set in _config.yml wins."""
+    config.html_theme_options = {"max_navbar_depth": 1, **(config.html_theme_options or {})}
+
+
+def _shared_sidebar(app, pagename, templatename, context, doctree):
+    """Resolve the sidebar once for all paper pages instead of once per paper page.
+
+    Sphinx walks the whole table of contents, a copy of every page's headings, for each page's sidebar. With
+    the sidebar stopping above the paper pages (:func:`_sidebar`), those in the same folder under the same
+    parents get the same one, so the first one's is reused. A deeper sidebar would list a paper's own entry,
+    marked current: then each page resolves its own.
+    """
+    from lcreview.paperpages import FOLDER
+
+    toctree = context.get("toctree")
+    if toctree is None or not pagename.startswith(FOLDER + "/"):
+        return
+    parents = tuple(sorted(d for d, included in app.env.toctree_includes.items() if pagename in included))
+    cache = app.__dict__.setdefault("_lcr_sidebars", {})
+
+    def shared(**kwargs):
+        if str(kwargs.get("maxdepth")) != "1":
+            return toctree(**kwargs)
+        key = (str(Path(pagename).parent), parents, tuple(sorted(kwargs.items())))
+        if key not in cache:
+            cache[key] = toctree(**kwargs)
+        return cache[key]
+
+    context["toctree"] = shared
 
 
 def _source_suffix(app, pagename, templatename, context, doctree):
