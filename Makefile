@@ -54,7 +54,7 @@ pdf: $(VENV)/.installed-test browser book ## Also print the whole book to one PD
 	@$(PY) -m lcreview build $(if $(JOBS),--jobs $(JOBS))
 
 test: setup-test lint ## Run the whole test suite (lint, notebooks, build, browser, bad inputs) on two workers
-	@$(PY) -m pytest -n $(or $(WORKERS),2) --dist loadgroup --no-loadscope-reorder
+	@$(PY) -m pytest -n $(or $(WORKERS),2) --dist loadfile --no-loadscope-reorder
 
 lint: $(VENV)/.installed-test ## ruff check and ruff format --check (configured in pyproject.toml)
 	@$(VENV)/bin/ruff check --quiet .

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
+import json
 import os
 import re
 import subprocess
@@ -15,24 +17,21 @@ import yaml
 from lcreview.build import copy_sources, tree_manifest
 
 ROOT = Path(__file__).resolve().parent.parent
-LONGEST = ["site", "test_incremental", "test_reference", "test_build", "test_scale", "test_hostile"]  # minutes each
+LONGEST = ["test_browser", "test_incremental", "test_site_figures", "test_reference", "test_scale", "test_hostile"]
 FAST = {"test_validate.py", "test_core.py", "test_kvcache.py", "test_ci_files.py"}  # whole files in make test-fast
 
 
 def pytest_collection_modifyitems(items):
-    """Mark the quick tier (the files in FAST, besides tests marked fast one by one) and group the tests for workers.
+    """Mark the quick tier (the files in FAST, besides tests marked fast one by one); put the longest files first.
 
-    ``make test`` runs the suite on two pytest-xdist workers with ``--dist loadgroup``: a file's tests stay on one
-    worker (its module fixtures are built once), and every test of the built site shares one worker, so the whole
-    book is built once however the files are spread.
+    ``make test`` runs the suite on two pytest-xdist workers with ``--dist loadfile --no-loadscope-reorder``: a
+    file's tests stay on one worker (its module fixtures are built once) and the workers take files in this order,
+    so no long file is left to run alone at the end.
     """
     for item in items:
         if item.path.name in FAST:
             item.add_marker(pytest.mark.fast)
-        item.group = "site" if "site" in getattr(item, "fixturenames", ()) else item.path.stem
-        item.add_marker(pytest.mark.xdist_group(item.group))
-    # the longest groups first (the workers take groups in this order: --no-loadscope-reorder), so none is left last
-    items.sort(key=lambda item: LONGEST.index(item.group) if item.group in LONGEST else len(LONGEST))
+    items.sort(key=lambda item: LONGEST.index(item.path.stem) if item.path.stem in LONGEST else len(LONGEST))
 
 
 def copy_project(dest: Path) -> Path:
@@ -102,13 +101,24 @@ def project(tmp_path) -> Path:
 def site(tmp_path_factory) -> Path:
     """The whole book built once from a clean copy; returns its _build/html.
 
-    LCREVIEW_TEST_SITE=path/to/_build/html reuses a site built already (for quick reruns of site tests).
+    Built once per run, whichever pytest-xdist worker asks first: the others wait for it (a lock in the run's
+    shared temporary folder) and read the same site. LCREVIEW_TEST_SITE=path/to/_build/html reuses a site built
+    already (for quick reruns of site tests).
     """
     if os.environ.get("LCREVIEW_TEST_SITE"):
         return Path(os.environ["LCREVIEW_TEST_SITE"]).resolve()
-    root = copy_project(tmp_path_factory.mktemp("site") / "project")
-    code, log = build(root)
-    assert code == 0, log
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent  # the run's folder, above each worker's own
+    root = shared / "site" / "project"
+    outcome = shared / "site" / "outcome.json"
+    with open(shared / "site.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not outcome.exists():
+            code, log = build(copy_project(root))
+            outcome.write_text(json.dumps({"code": code, "log": log}), encoding="utf-8")
+    result = json.loads(outcome.read_text(encoding="utf-8"))
+    assert result["code"] == 0, result["log"]
     return root / "_build" / "html"
 
 
