@@ -215,6 +215,8 @@ def test_a_paper_added_as_rows_gets_page_explorer_rows_and_entry(book):
     assert QUOTE in page.select_one("main").get_text()
     figures = [a["href"] for a in page.select(f"#{KEY}-uses a")]
     assert any(h.startswith("../../notebooks/training.html#fig-training-") for h in figures), figures
+    texts = [a.get_text() for a in page.select(f"#{KEY}-uses a") if "#fig-" in a["href"]]
+    assert texts and all(re.fullmatch(r"Figure [\d.]+: [^()]{10,120}", t) for t in texts), texts  # opening clause
     assert "../../notebooks/training.html" in figures, "the chapter citing it in a caption"
     rows = [r for r in soup(book, "book/explorer.html").select("tbody tr") if "FixtureRef" in r.get_text()]
     assert len(rows) == 2 and QUOTE in rows[0].get_text() + rows[1].get_text()
