@@ -11,7 +11,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import build, small_toc
+from conftest import ROOT, build, small_toc
 
 
 def test_small_book_builds_a_markdown_notebook(project):
@@ -147,3 +147,15 @@ def test_code_deps_record_a_module_that_may_appear(tmp_path):
 
     root = fake_package(tmp_path, {"__init__": "name = 1\n"})
     assert code_deps(root, ["from lcreview import name"])["lcreview/name.py"] is None
+
+
+@pytest.mark.fast
+def test_the_package_names_loaded_on_first_use_are_dependencies():
+    """``import lcreview as lcr; lcr.Page(...)`` loads lcreview.figures lazily; the build still tracks it."""
+    import lcreview
+
+    found = deps(ROOT, "import lcreview as lcr\npage = lcr.Page('x')")
+    modules = [m for m, _ in lcreview._NAMES.values()] + [f"lcreview.{m}" for m in lcreview._MODULES]
+    assert {name for name in lcreview.__all__} == set(lcreview._NAMES) | set(lcreview._MODULES)
+    for module in modules:
+        assert module.replace(".", "/") + ".py" in found, (module, sorted(found))
