@@ -102,6 +102,9 @@ def _texts(fig, renderer):
     return [(t, t.get_window_extent(renderer)) for t in texts if t.get_text().strip()]
 
 
+LINE_PAD = 0.09  # em added above and below each text's box when looking for overlaps
+
+
 def legibility(fig) -> list[str]:
     """What makes ``fig`` hard to read where it is shown; empty when nothing does.
 
@@ -123,7 +126,10 @@ def legibility(fig) -> list[str]:
             problems.append(f"text {label!r} is {t.get_fontsize():.1f} pt; the smallest allowed is {MIN_PT} pt")
         if bb.x0 < -1 or bb.y0 < -1 or bb.x1 > W + 1 or bb.y1 > H + 1:
             problems.append(f"text {label!r} is cut by the figure's edge")
-        boxes.append((bb.x0 + 0.5, bb.y0 + 0.5, bb.x1 - 0.5, bb.y1 - 0.5, label))
+        # a browser's box for a line of text is the font's whole line (ascent + descent, 1.16 em for DejaVu Sans),
+        # taller than matplotlib's: texts that only just clear here touch on the page
+        pad = LINE_PAD * t.get_fontsize() * fig.dpi / 72
+        boxes.append((bb.x0 + 0.5, bb.y0 + 0.5 - pad, bb.x1 - 0.5, bb.y1 - 0.5 + pad, label))
     if boxes:
         import numpy as np
 
