@@ -62,8 +62,13 @@ def page(browser, request):
 
 
 def test_every_page_opens_without_errors_or_broken_images(site, server):
+    """Every page, except that the generated paper pages (one template, one page per paper; tests/test_site.py
+    reads each of them offline) are represented by the first and the last, so the test does not grow with the
+    corpus."""
     problems = []
     rels = [html.relative_to(site).as_posix() for html in pages(site)]
+    papers = sorted(rel for rel in rels if rel.startswith("book/papers/"))
+    rels = [rel for rel in rels if rel not in papers[1:-1]]
     for rel, seen in visit(server, rels, 1280).items():
         if seen["broken"]:
             problems.append(f"{rel}: broken images {seen['broken']}")
@@ -71,7 +76,7 @@ def test_every_page_opens_without_errors_or_broken_images(site, server):
             problems.append(f"{rel}: {seen['errors']}")
         if seen["external"]:
             problems.append(f"{rel}: requests outside the site {seen['external']}")
-    assert len(rels) > 40 and not problems, "\n".join(problems)
+    assert len(rels) > 15 and len(papers) > 40 and not problems, "\n".join(problems)
 
 
 def test_search_finds_a_paper_by_name(server, page):
