@@ -85,18 +85,18 @@ def claim_rows(key: str, entry: listing.Paper) -> list[dict]:
     """One claims row per number of the abstract, numbered KEY.1, KEY.2, ..."""
     rows = []
     for i, n in enumerate(listing.numbers(entry.abstract), start=1):
-        k_low, k_high = _k_base(n.low), _k_base(n.high)
-        high = _plain(listing.value(n.high, int(k_high) if k_high else None)) if n.high else ""
+        k_base = _k_base(n.low) or _k_base(n.high)  # one reading of K for both ends of a range
+        base = int(k_base) if k_base else None
+        high = _plain(listing.value(n.high, base)) if n.high else ""
         rows.append(
             {
                 "id": f"{key}.{i}",
                 "paper": key,
-                "value": _plain(listing.value(n.low, int(k_low) if k_low else None)),
+                "value": _plain(listing.value(n.low, base)),
                 "value_text": n.low,
                 "value_high": high,
                 "value_high_text": n.high,
-                "k_base": k_low or k_high,
-                "k_base_high": k_high if k_high and k_low and k_high != k_low else "",
+                "k_base": k_base,
                 "qualifier": "range" if n.high else "",
                 "location": "abstract",
                 "quote": listing.quote_span(entry.abstract, n),
