@@ -199,6 +199,14 @@ class Page:
             raise ValueError(f"figure name {name!r} is used twice on page {self.name!r}")
         self._names.add(name)
 
+    def download(self, name: str, data: pd.DataFrame, label: str) -> str:
+        """Offer ``data`` as ``NAME.csv`` (a plain file name, unique on the page), written as every figure's data
+        is; return the download link for the page."""
+        if not re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_.-]*", name) or name in self._names:
+            raise ValueError(f"download {name!r} on page {self.name!r}: not a plain file name, or used twice")
+        self._names.add(name)
+        return self._download(name, data, label)
+
     def _download(self, name: str, data: pd.DataFrame, label: str) -> str:
         """Write ``data`` as a CSV download; a text cell a spreadsheet would run as a formula gets a leading quote."""
         from lcreview.validate import neutralise

@@ -32,6 +32,11 @@ def _record(path: Path) -> Path:
     return path
 
 
+def as_written(name: str) -> pd.DataFrame:
+    """The data file ``data/NAME`` with every cell as the text it holds (recorded as read, like every table)."""
+    return pd.read_csv(_record(paths.DATA / name), dtype=str, keep_default_na=False, encoding="utf-8")
+
+
 @cache
 def _package_cached(root: str) -> dict:
     return json.loads(Path(root, "data", "datapackage.json").read_text(encoding="utf-8"))

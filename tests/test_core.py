@@ -196,3 +196,23 @@ def test_by_id_keeps_order_and_counts_once():
 
     rows = pd.DataFrame([claim(id="a.1"), claim(id="a.2"), claim(id="a.3")])
     assert list(select.by_id(rows, ["a.3", "a.1", "a.3"])["id"]) == ["a.3", "a.1"]
+
+
+def test_page_download_takes_a_file_name_once_and_neutralises(tmp_path, monkeypatch):
+    from lcreview import figures
+
+    monkeypatch.setenv("LCREVIEW_SITE_SRC", str(tmp_path))
+    page = figures.Page("downloads")
+    link = page.download("model_configs", pd.DataFrame({"a": ["=1+1", "x"]}), "model_configs.csv")
+    assert link == "{download}`model_configs.csv </_generated/downloads/model_configs.csv>`"
+    assert (tmp_path / "_generated" / "downloads" / "model_configs.csv").read_text().splitlines()[1] == "'=1+1"
+    for bad in ("model_configs", "../up", ""):
+        with pytest.raises(ValueError):
+            page.download(bad, pd.DataFrame({"a": [1]}), "x")
+
+
+def test_as_written_keeps_every_cell_as_text():
+    from lcreview import load
+
+    frame = load.as_written("model_configs.csv")
+    assert len(frame) and all(isinstance(v, str) for v in frame.iloc[0])
