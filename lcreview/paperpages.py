@@ -352,16 +352,15 @@ class PaperUses(SphinxPostTransform):
         figs, docs = uses(self.app)
         for node in found:
             items = nodes.bullet_list()
-            for label in figs.get(node["key"], []):
-                ref = self.numbered_link(label, node)
-                if ref is not None:
-                    items += nodes.list_item("", nodes.paragraph("", "", ref))
+            links = [self.numbered_link(label, node) for label in figs.get(node["key"], [])]
+            for _, ref in sorted(link for link in links if link is not None):  # figures, then tables, by number
+                items += nodes.list_item("", nodes.paragraph("", "", ref))
             for doc in docs.get(node["key"], []):
                 items += nodes.list_item("", nodes.paragraph("", "", nodes.Text("Cited in "), doc_link(doc)))
             node.replace_self(items if len(items) else nodes.paragraph("", "No figure, table or chapter uses it yet."))
 
-    def numbered_link(self, label: str, node) -> nodes.Node | None:
-        """ "Figure 2.1: caption" linking the figure or table, numbered as Sphinx numbers it.
+    def numbered_link(self, label: str, node) -> tuple[tuple, nodes.Node] | None:
+        """ "Figure 2.1: caption" linking the figure or table, numbered as Sphinx numbers it; with its sort key.
 
         Sphinx's own numref resolver unpickles the target chapter's whole doctree for every reference, which at a
         few hundred paper pages was most of the build; the label table and the figure numbers say all it needs.
@@ -373,7 +372,9 @@ class PaperUses(SphinxPostTransform):
             logger.warning("paper page: no numbered %s for label %r", figtype, label, location=node)
             return None
         text = nodes.inline("", f"{kind} {'.'.join(map(str, number))}: {short_caption(name)}")
-        return make_refnode(self.app.builder, self.env.docname, docname, labelid, text)
+        return (kind != "Figure", tuple(number)), make_refnode(
+            self.app.builder, self.env.docname, docname, labelid, text
+        )
 
 
 class BibliographyLinks(SphinxPostTransform):

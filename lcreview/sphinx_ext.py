@@ -106,7 +106,9 @@ def _sidebar(app, config):
     """The sidebar lists the pages of the table of contents down to book/papers, not the page of every paper
     (book/papers links to each). Every page carries the whole sidebar: with one entry per paper, writing the site
     grew with the square of the corpus. A theme option set in _config.yml wins."""
-    config.html_theme_options = {"max_navbar_depth": 1, **(config.html_theme_options or {})}
+    # pydata-sphinx-theme 0.17 gives a theme without navbar_persistent a search field in a top bar of its own,
+    # over the sidebar's (sphinx-book-theme leaves the top bar empty): one search field is enough
+    config.html_theme_options = {"max_navbar_depth": 1, "navbar_persistent": [], **(config.html_theme_options or {})}
 
 
 def _shared_sidebar(app, pagename, templatename, context, doctree):

@@ -87,6 +87,19 @@ def test_search_finds_a_paper_by_name(server, page):
     assert any("enchmark" in h for h in hits), hits
 
 
+def test_one_search_field_and_it_searches(server, page):
+    """One search field on a desktop page (the theme once stacked a top bar's above the sidebar's); typing in it
+    and pressing Enter lists results."""
+    page.goto(f"{server}/notebooks/rag.html", wait_until="load")
+    fields = [f for f in page.locator(".search-button-field").all() if f.is_visible()]
+    assert len(fields) == 1, f"{len(fields)} search fields visible"
+    fields[0].click()
+    page.keyboard.type("LongBench")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#search-results ul.search li", timeout=20_000)
+    assert page.locator("#search-results ul.search li a").count() > 0
+
+
 def test_citation_link_leads_to_bibliography_entry(server, page):
     page.goto(f"{server}/notebooks/extension.html", wait_until="load")
     link = page.locator(".bibtex-citation a").first
