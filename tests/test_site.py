@@ -53,3 +53,14 @@ def test_every_page_has_a_title(site):
         if page.name in ("genindex.html", "search.html") or 'http-equiv="Refresh"' in page.read_text():
             continue
         assert "<title>" in page.read_text(), page
+
+
+@pytest.mark.parametrize("rel", [f for f in toc_files(ROOT) if f.startswith(("notebooks/", "book/method"))])
+def test_everything_a_chapter_published_is_on_its_page(site, rel):
+    """Each figure or table a chapter wrote (its CSV in _generated/<page>/) is linked from the page: a cell that
+    published a table but ended with another statement would show nothing."""
+    page = Path(rel).stem
+    html = (site / Path(rel).with_suffix(".html")).read_text(encoding="utf-8")
+    written = sorted((site.parent / "site-src" / "_generated" / page).glob("*.csv"))
+    missing = [p.name for p in written if f'/{p.name}"' not in html]  # Sphinx copies downloads to _downloads/
+    assert written and not missing, f"{rel}: published but not on the page: {missing}"
