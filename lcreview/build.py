@@ -31,6 +31,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -224,9 +225,18 @@ def mirror(root: Path, site: Path, notebooks: list[str]) -> None:
                 p.unlink()
 
 
+@contextmanager
+def _removed(folder: Path):
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def execute(root: Path, site: Path, nb_rel: str, timeout: int) -> dict:
     """Run one notebook; return its new state entry. Raises RuntimeError on a failing cell."""
     import nbformat
+    from jupyter_client.manager import KernelManager
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError
 
@@ -246,15 +256,24 @@ def execute(root: Path, site: Path, nb_rel: str, timeout: int) -> dict:
         "PYTHONPATH": os.pathsep.join(filter(None, [str(root), os.environ.get("PYTHONPATH")])),
         "MPLBACKEND": "Agg",
     }
+    # the kernel talks over Unix sockets in a folder of its own: kernels started at the same moment by other
+    # builds (two test workers, two notebooks at a time) cannot pick the same TCP port, which killed one at start
+    sockets = Path(tempfile.mkdtemp(prefix="lcr-kernel-"))
+    km = KernelManager(kernel_name="python3", transport="ipc", ip=str(sockets / "kernel"))
     client = NotebookClient(
         nb,
+        km=km,
         timeout=timeout,
         kernel_name="python3",
         allow_errors=False,
         record_timing=False,
         resources={"metadata": {"path": str(src.parent)}},
     )
-    with open(reports / f"{page}.kernel.log", "w") as klog, client.setup_kernel(env=env, stderr=klog):
+    with (
+        open(reports / f"{page}.kernel.log", "w") as klog,
+        _removed(sockets),
+        client.setup_kernel(env=env, stderr=klog),
+    ):
         try:
             for index, cell in enumerate(nb.cells):
                 client.execute_cell(cell, index)
