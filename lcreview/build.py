@@ -236,7 +236,7 @@ def _removed(folder: Path):
 def execute(root: Path, site: Path, nb_rel: str, timeout: int) -> dict:
     """Run one notebook; return its new state entry. Raises RuntimeError on a failing cell."""
     import nbformat
-    from jupyter_client.manager import KernelManager
+    from jupyter_client.manager import AsyncKernelManager
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError
 
@@ -259,7 +259,7 @@ def execute(root: Path, site: Path, nb_rel: str, timeout: int) -> dict:
     # the kernel talks over Unix sockets in a folder of its own: kernels started at the same moment by other
     # builds (two test workers, two notebooks at a time) cannot pick the same TCP port, which killed one at start
     sockets = Path(tempfile.mkdtemp(prefix="lcr-kernel-"))
-    km = KernelManager(kernel_name="python3", transport="ipc", ip=str(sockets / "kernel"))
+    km = AsyncKernelManager(kernel_name="python3", transport="ipc", ip=str(sockets / "kernel"))
     client = NotebookClient(
         nb,
         km=km,
