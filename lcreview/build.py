@@ -225,14 +225,6 @@ def mirror(root: Path, site: Path, notebooks: list[str]) -> None:
                 p.unlink()
 
 
-@contextmanager
-def _removed(folder: Path):
-    try:
-        yield folder
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
-
-
 def execute(root: Path, site: Path, nb_rel: str, timeout: int) -> dict:
     """Run one notebook; return its new state entry. Raises RuntimeError on a failing cell."""
     import nbformat
@@ -258,8 +250,8 @@ def execute(root: Path, site: Path, nb_rel: str, timeout: int) -> dict:
     }
     # the kernel talks over Unix sockets in a folder of its own: kernels started at the same moment by other
     # builds (two test workers, two notebooks at a time) cannot pick the same TCP port, which killed one at start
-    sockets = Path(tempfile.mkdtemp(prefix="lcr-kernel-"))
-    km = AsyncKernelManager(kernel_name="python3", transport="ipc", ip=str(sockets / "kernel"))
+    sockets = tempfile.TemporaryDirectory(prefix="lcr-kernel-")
+    km = AsyncKernelManager(kernel_name="python3", transport="ipc", ip=str(Path(sockets.name) / "kernel"))
     client = NotebookClient(
         nb,
         km=km,
@@ -271,7 +263,7 @@ def execute(root: Path, site: Path, nb_rel: str, timeout: int) -> dict:
     )
     with (
         open(reports / f"{page}.kernel.log", "w") as klog,
-        _removed(sockets),
+        sockets,
         client.setup_kernel(env=env, stderr=klog),
     ):
         try:

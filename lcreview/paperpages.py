@@ -246,12 +246,13 @@ class PaperDirective(SphinxDirective):
 
 
 @lru_cache(maxsize=4)
-def _bib(path: str, mtime: float):
+def _bib(stamp: tuple):
+    """The parsed entries of a BibTeX file, once per version of it (``stamp``: :func:`_stamp`)."""
     from pybtex.database import parse_file
     from pybtex.exceptions import PybtexError
 
     try:
-        return parse_file(path).entries
+        return parse_file(stamp[0]).entries
     except (OSError, PybtexError):
         return {}
 
@@ -259,7 +260,7 @@ def _bib(path: str, mtime: float):
 def _bib_fields(srcdir: Path, key: str) -> tuple[str, str]:
     """Full author names of an entry ('First Last, First Last and First Last') and its title, as text."""
     path = Path(srcdir) / "references.bib"
-    entry = _bib(str(path), path.stat().st_mtime if path.is_file() else 0).get(key)
+    entry = _bib(_stamp(path)).get(key)
     if entry is None:
         return "", ""
     names = [

@@ -43,7 +43,7 @@ def setup(app):
     explorer.setup(app)
     app.connect("config-inited", _first_versions)
     app.connect("config-inited", _repository)
-    app.connect("config-inited", _sidebar)
+    app.connect("config-inited", _theme_defaults)
     app.connect("config-inited", _published_pdf)
     app.add_node(
         pdf_link,
@@ -102,7 +102,7 @@ def _repository(app, config):
         config.html_theme_options = {**(config.html_theme_options or {}), **options}
 
 
-def _sidebar(app, config):
+def _theme_defaults(app, config):
     """The sidebar lists the pages of the table of contents down to book/papers, not the page of every paper
     (book/papers links to each). Every page carries the whole sidebar: with one entry per paper, writing the site
     grew with the square of the corpus. A theme option set in _config.yml wins."""
@@ -115,7 +115,7 @@ def _shared_sidebar(app, pagename, templatename, context, doctree):
     """Resolve the sidebar once for all paper pages instead of once per paper page.
 
     Sphinx walks the whole table of contents, a copy of every page's headings, for each page's sidebar. With
-    the sidebar stopping above the paper pages (:func:`_sidebar`), those in the same folder under the same
+    the sidebar stopping above the paper pages (:func:`_theme_defaults`), those in the same folder under the same
     parents get the same one, so the first one's is reused. A deeper sidebar would list a paper's own entry,
     marked current: then each page resolves its own.
     """
