@@ -23,8 +23,6 @@ SCALE = 3
 CHAPTERS = sorted(Path(f).stem for f in toc_files(ROOT) if f.startswith("notebooks/"))  # every chapter
 BUDGET = 12  # texts naming a paper per panel (labelled rows)
 SVG = "{http://www.w3.org/2000/svg}"
-# chapters whose figures do not hold the larger corpus yet: strict, so the mark goes once the chapter is fixed
-OVER_BUDGET: dict[str, str] = {}
 
 
 def table(path: Path) -> list[dict]:
@@ -118,13 +116,6 @@ def paper_labels(svg: Path, shorts: set[str]) -> dict[str, list[str]]:
     return out
 
 
-def chapter_params():
-    return [
-        pytest.param(c, marks=pytest.mark.xfail(strict=True, reason=OVER_BUDGET[c])) if c in OVER_BUDGET else c
-        for c in CHAPTERS
-    ]
-
-
 @pytest.mark.build
 @pytest.mark.parametrize("chapter", CHAPTERS)
 def test_figure_data_grows_with_the_corpus(executed, chapter):
@@ -136,7 +127,7 @@ def test_figure_data_grows_with_the_corpus(executed, chapter):
 
 
 @pytest.mark.build
-@pytest.mark.parametrize("chapter", chapter_params())
+@pytest.mark.parametrize("chapter", CHAPTERS)
 def test_figures_label_at_most_a_dozen_papers_per_panel(executed, chapter):
     shorts = {p["short"] for p in table(executed[SCALE] / "data" / "papers.csv")}
     over = []
