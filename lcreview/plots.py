@@ -31,6 +31,7 @@ WIDTH = 7.0  # inches: the content column (672 CSS px) at a 1280-px window
 MIN_PT = 8.5  # smallest text: 11.3 CSS px at 1280, >= 9 px on a phone (min-width 540 px)
 FONT_PT = 9.5  # body text of figures
 ROW_IN = 0.26  # inches per labelled row
+TOP = 12  # at most this many labelled rows (papers) a panel; the rest stay in the CSV and the evidence table
 
 # Okabe-Ito, safe for colour-blind readers; one fixed colour per theme.
 THEME_COLORS = {
@@ -387,7 +388,7 @@ def baseline_panels(
     color_of=lambda r: NEUTRAL,
     xlabel: str = "factor over the panel's baseline (log scale)",
     legend: list | None = None,
-    top: int = 12,
+    top: int = TOP,
 ):
     """Factors from :func:`lcreview.derive.relative`, one panel per baseline kind on a shared log axis.
 

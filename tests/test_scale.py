@@ -15,13 +15,13 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, copy_project
 
-from lcreview import validate
+from lcreview import plots, validate
 from lcreview.build import run, toc_files
 from lcreview.replicate import new_key, replicate
 
 SCALE = 3
 CHAPTERS = sorted(Path(f).stem for f in toc_files(ROOT) if f.startswith("notebooks/"))  # every chapter
-BUDGET = 12  # texts naming a paper per panel (labelled rows)
+BUDGET = plots.TOP  # texts naming a paper per panel (labelled rows), the chapters' own limit
 SVG = "{http://www.w3.org/2000/svg}"
 
 
